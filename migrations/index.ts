@@ -1,0 +1,13 @@
+// Every migration drizzle-kit writes is listed here so `bun build --compile` embeds it in the binary
+// (a compiled binary has no migrations folder to read). test/db/migrations.test.ts fails when a
+// .sql file or a journal entry is missing from this list.
+import m0000 from "./0000_foundation.sql" with { type: "text" };
+
+/** EmbeddedMigration is one SQL file drizzle-kit generated, by its journal tag. */
+export interface EmbeddedMigration {
+  tag: string;
+  sql: string;
+}
+
+/** migrations are applied in this order; tags match migrations/meta/_journal.json. */
+export const migrations: EmbeddedMigration[] = [{ tag: "0000_foundation", sql: m0000 }];

@@ -1,0 +1,96 @@
+import { and, eq } from "drizzle-orm";
+import { timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { apiKeys, users } from "../db/schema.ts";
+import { AppError } from "../shared/app-error.ts";
+import type { User } from "./users.ts";
+
+/** API_KEY_SCOPES are what a key may be allowed to do. */
+export const API_KEY_SCOPES = ["read", "connect", "publish", "admin"] as const;
+/** ApiKeyScope is one of API_KEY_SCOPES. */
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** KeyPrincipal is who a valid key acts for, and what it may do. */
+export interface KeyPrincipal {
+  user: User;
+  keyId: number;
+  scopes: ApiKeyScope[];
+  namespace: string | null;
+}
+
+const newKeySchema = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  scopes: z.array(z.enum(API_KEY_SCOPES, { error: `must be one of ${API_KEY_SCOPES.join(", ")}` })).min(1).default(["read", "connect"]),
+  namespace: z.string().min(1).max(100).nullable().default(null),
+  expiresAt: z.number().int().positive().nullable().default(null),
+});
+
+// Key format: hth_<12-char prefix>_<40 base62 chars>. The prefix finds the row; the rest is ~238 bits of secret.
+const KEY_RE = /^hth_([A-Za-z0-9]{12})_([A-Za-z0-9]{40})$/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+function randomBase62(n: number): string {
+  // Rejection sampling keeps every character uniformly likely (256 is not a multiple of 62).
+  let out = "";
+  while (out.length < n) {
+    for (const b of crypto.getRandomValues(new Uint8Array(n * 2))) {
+      if (b < 248 && out.length < n) out += ALPHABET[b % 62];
+    }
+  }
+  return out;
+}
+
+function sha256(s: string): string {
+  return new Bun.CryptoHasher("sha256").update(s).digest("hex");
+}
+
+/** createApiKey stores a new key for the user and returns it in full, the only time it is visible. */
+export function createApiKey(db: Db, userId: number, input: unknown): { key: string; id: number; prefix: string } {
+  const parsed = newKeySchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError("invalid", "API key settings are not acceptable", {
+      details: parsed.error.issues.map((i) => ({ pointer: "/" + i.path.join("/"), message: `${i.path.join(".")} ${i.message}` })),
+    });
+  }
+  const prefix = randomBase62(12);
+  const key = `hth_${prefix}_${randomBase62(40)}`;
+  const row = db
+    .insert(apiKeys)
+    .values({ userId, prefix, hash: sha256(key), ...parsed.data, scopes: [...new Set(parsed.data.scopes)] })
+    .returning({ id: apiKeys.id })
+    .get();
+  return { key, id: row.id, prefix };
+}
+
+/** authenticateApiKey returns the principal of a valid, unexpired, unrevoked key, else undefined. */
+export function authenticateApiKey(db: Db, key: string, now = Date.now()): KeyPrincipal | undefined {
+  const m = KEY_RE.exec(key);
+  if (!m) return undefined;
+  const row = db
+    .select({ key: apiKeys, user: users })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.prefix, m[1]!))
+    .get();
+  if (!row) return undefined;
+  const given = Buffer.from(sha256(key), "hex");
+  const stored = Buffer.from(row.key.hash, "hex");
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return undefined;
+  if (row.key.revokedAt !== null || (row.key.expiresAt !== null && row.key.expiresAt <= now)) return undefined;
+  // Writing last-used on every request would serialise readers behind a write; once a minute is enough.
+  if (row.key.lastUsedAt === null || now - row.key.lastUsedAt > 60_000) {
+    db.update(apiKeys).set({ lastUsedAt: now }).where(and(eq(apiKeys.id, row.key.id))).run();
+  }
+  return {
+    user: { id: row.user.id, email: row.user.email, role: row.user.role },
+    keyId: row.key.id,
+    scopes: row.key.scopes as ApiKeyScope[],
+    namespace: row.key.namespace,
+  };
+}
+
+/** revokeApiKey makes a key useless at once. */
+export function revokeApiKey(db: Db, id: number): void {
+  db.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.id, id)).run();
+}

@@ -1,0 +1,57 @@
+import { SetupToken } from "../accounts/setup-token.ts";
+import { adminExists } from "../accounts/users.ts";
+import { withPort } from "../config/config.ts";
+import { openInstance } from "../db/instance.ts";
+import { createApp } from "../http/app.ts";
+import type { AppContext } from "../http/context.ts";
+import { startServer } from "../http/server.ts";
+import { logger } from "../shared/log.ts";
+import { VERSION } from "../version.ts";
+import type { Command } from "./command.ts";
+
+const log = logger("serve");
+
+/** serve runs Hearth: database, HTTP, and (as later parts land) supervisor and bridge. */
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "run the Hearth server",
+  usage: "hearth serve [--host H] [--port P] [--data DIR] [...]",
+  flags: [],
+  async run({ config, configFlagsGiven }) {
+    const { dbh, applied } = openInstance(config.dataDir);
+    if (applied.length) log.info("migrations applied", { applied });
+    const setup = new SetupToken();
+    const ctx: AppContext = { config, dbh, setup, version: VERSION, startedAt: Date.now() };
+    let running;
+    try {
+      running = startServer(ctx, createApp(ctx));
+    } catch (e) {
+      dbh.close();
+      throw e;
+    }
+    ctx.config = withPort(config, running.port, configFlagsGiven.has("public-url") || Boolean(process.env.HEARTH_PUBLIC_URL));
+    if (!adminExists(dbh.db)) {
+      const token = setup.issue();
+      // Printed plainly (not as a log line) so the operator sees it; like PocketBase's installer link.
+      process.stderr.write(
+        `\nNo administrator yet. Open this one-time link within 30 minutes to create one:\n  ${ctx.config.publicUrl}/setup?token=${token}\n(or run: hearth admin create --data ${config.dataDir} --email you@example.com --password …)\n\n`,
+      );
+    }
+    log.info("listening", { url: running.url, publicUrl: ctx.config.publicUrl, data: config.dataDir, version: VERSION });
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info("stopping", { signal });
+        await running.stop(5000);
+        dbh.close();
+        log.info("stopped");
+        resolve();
+      };
+      process.once("SIGINT", () => void stop("SIGINT"));
+      process.once("SIGTERM", () => void stop("SIGTERM"));
+    });
+    return 0;
+  },
+};

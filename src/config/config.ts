@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+/** ConfigField describes one setting: its flag, env var, help text and how to parse a raw string. */
+export interface ConfigField {
+  flag: string;
+  env: string;
+  help: string;
+  /** Shown in --help; undefined means "derived" or "none". */
+  defaultText: string;
+  boolean?: boolean;
+}
+
+const bool = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
+  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+
+const port = z.coerce
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(0, "must be 0-65535")
+  .max(65535, "must be 0-65535");
+
+/** configSchema is the single source of truth for Hearth's settings (flags, env and defaults). */
+export const configSchema = z.object({
+  host: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  port: port.default(8080),
+  data: z.string().min(1, "must not be empty").default("./hearth-data"),
+  publicUrl: z.url({ error: "must be an absolute http(s) URL" }).optional(),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  logLevel: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
+  maxBodyBytes: z.coerce.number().int().min(1024, "must be at least 1024").default(10 * 1024 * 1024),
+  trustProxy: bool.default(false),
+  publicRead: bool.default(true),
+  sandbox: z.enum(["auto", "bwrap", "none"], { error: "must be auto, bwrap or none" }).default("auto"),
+  passEnv: z.string().default(""),
+});
+
+/** Config is the validated, resolved configuration passed down from main. */
+export type Config = z.infer<typeof configSchema> & { publicUrl: string; dataDir: string };
+
+/** configFields lists every setting with its flag and env name, in --help order. */
+export const configFields: Record<keyof z.infer<typeof configSchema>, ConfigField> = {
+  host: { flag: "host", env: "HEARTH_HOST", help: "address to listen on", defaultText: "127.0.0.1" },
+  port: { flag: "port", env: "HEARTH_PORT", help: "port to listen on (0 picks a free one)", defaultText: "8080" },
+  data: { flag: "data", env: "HEARTH_DATA", help: "data directory (database, packages, secret key)", defaultText: "./hearth-data" },
+  publicUrl: { flag: "public-url", env: "HEARTH_PUBLIC_URL", help: "URL users reach Hearth at", defaultText: "derived from host/port" },
+  tlsCert: { flag: "tls-cert", env: "HEARTH_TLS_CERT", help: "PEM certificate file: serve https/wss directly", defaultText: "none" },
+  tlsKey: { flag: "tls-key", env: "HEARTH_TLS_KEY", help: "PEM private key file for --tls-cert", defaultText: "none" },
+  logLevel: { flag: "log-level", env: "HEARTH_LOG_LEVEL", help: "debug, info, warn or error", defaultText: "info" },
+  maxBodyBytes: { flag: "max-body-bytes", env: "HEARTH_MAX_BODY_BYTES", help: "largest request body accepted", defaultText: "10485760" },
+  trustProxy: { flag: "trust-proxy", env: "HEARTH_TRUST_PROXY", help: "trust X-Forwarded-* from a reverse proxy", defaultText: "false", boolean: true },
+  publicRead: { flag: "public-read", env: "HEARTH_PUBLIC_READ", help: "let anonymous visitors read public servers", defaultText: "true" },
+  sandbox: { flag: "sandbox", env: "HEARTH_SANDBOX", help: "auto, bwrap or none: how server children are isolated", defaultText: "auto" },
+  passEnv: {
+    flag: "pass-env",
+    env: "HEARTH_PASS_ENV",
+    help: "comma-separated host env vars passed to installs (proxy, CA), e.g. HTTPS_PROXY,NODE_EXTRA_CA_CERTS",
+    defaultText: "none",
+  },
+};
+
+/** ConfigInput is what the CLI collected: raw flag values and the process environment. */
+export interface ConfigInput {
+  flags: Record<string, string | boolean | undefined>;
+  env: Record<string, string | undefined>;
+}
+
+/** ConfigError says which setting is wrong and how, in words the operator can act on. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** loadConfig resolves flags over HEARTH_* env over defaults and validates the result. */
+export function loadConfig(input: ConfigInput): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(configFields)) {
+    const fromFlag = input.flags[field.flag];
+    const value = fromFlag !== undefined ? fromFlag : input.env[field.env];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]) as keyof typeof configFields;
+    const field = configFields[key];
+    const got = raw[key] === undefined ? "" : ` (got ${JSON.stringify(raw[key])})`;
+    throw new ConfigError(`--${field.flag} / ${field.env}: ${issue.message}${got}`);
+  }
+  const c = parsed.data;
+  if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {
+    throw new ConfigError("--tls-cert and --tls-key go together: give both or neither");
+  }
+  const scheme = c.tlsCert ? "https" : "http";
+  const shownHost = c.host === "0.0.0.0" || c.host === "::" ? "localhost" : c.host.includes(":") ? `[${c.host}]` : c.host;
+  const publicUrl = (c.publicUrl ?? `${scheme}://${shownHost}:${c.port}`).replace(/\/+$/, "");
+  return { ...c, publicUrl, dataDir: c.data };
+}
+
+/** withPort returns the config with the port actually bound (when 0 was asked) reflected in publicUrl. */
+export function withPort(config: Config, boundPort: number, explicitPublicUrl: boolean): Config {
+  if (explicitPublicUrl || config.port === boundPort) return { ...config, port: boundPort };
+  const url = new URL(config.publicUrl);
+  url.port = String(boundPort);
+  return { ...config, port: boundPort, publicUrl: url.origin };
+}

@@ -1,0 +1,39 @@
+import { Elysia } from "elysia";
+import { AppError } from "../shared/app-error.ts";
+import { homeRoutes } from "../ui/home-routes.ts";
+import { setupRoutes } from "../ui/setup-routes.ts";
+import type { AppContext } from "./context.ts";
+import { errorResponse, toPublicError } from "./errors.ts";
+import { systemRoutes } from "./system-routes.ts";
+
+interface ValidationIssue {
+  path?: string;
+  message?: string;
+  summary?: string;
+}
+
+// Elysia's own failures (unknown route, schema mismatch, unparsable body) become AppErrors here so
+// that errors.ts stays the one place that decides status and shape.
+function fromElysia(code: string | number, error: unknown, request: Request): unknown {
+  if (code === "NOT_FOUND") return new AppError("not_found", `nothing here at ${new URL(request.url).pathname}`);
+  if (code === "PARSE") return new AppError("bad_request", "the request body could not be parsed; check its Content-Type and syntax");
+  if (code === "VALIDATION") {
+    const all = ((error as { all?: ValidationIssue[] }).all ?? []).slice(0, 50);
+    return new AppError("invalid", "the request is not valid", {
+      details: all.map((i) => ({ pointer: i.path ?? "", message: i.summary ?? i.message ?? "invalid value" })),
+    });
+  }
+  return error;
+}
+
+/** createApp composes every route group into one Elysia app; the server (server.ts) wraps it. */
+export function createApp(ctx: AppContext) {
+  return new Elysia()
+    .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request))
+    .use(systemRoutes(ctx))
+    .use(setupRoutes(ctx))
+    .use(homeRoutes(ctx));
+}
+
+/** App is the composed application type. */
+export type App = ReturnType<typeof createApp>;

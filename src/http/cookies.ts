@@ -1,0 +1,19 @@
+import { SESSION_COOKIE, SESSION_TTL_MS } from "../accounts/web-sessions.ts";
+import type { AppContext } from "./context.ts";
+
+/** sessionCookie builds the Set-Cookie value for a new sign-in (Secure whenever users reach us over https). */
+export function sessionCookie(ctx: AppContext, token: string): string {
+  const secure = ctx.config.publicUrl.startsWith("https:") || Boolean(ctx.config.tlsCert);
+  return new Bun.Cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure,
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  }).serialize();
+}
+
+/** clearSessionCookie expires the session cookie in the browser. */
+export function clearSessionCookie(): string {
+  return new Bun.Cookie(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 }).serialize();
+}

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { createApp } from "../../src/http/app.ts";
+import { startServer, type RunningServer } from "../../src/http/server.ts";
+import { testContext } from "../helpers/app.ts";
+import { tempDir } from "../helpers/temp.ts";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function serve(flags: Record<string, string> = {}): RunningServer {
+  const ctx = testContext(flags);
+  const s = startServer(ctx, createApp(ctx));
+  cleanups.push(() => ctx.dbh.close(), () => s.stop(100));
+  return s;
+}
+
+describe("the HTTP server", () => {
+  it("adds security headers and a request id to every response", async () => {
+    const s = serve();
+    const r = await fetch(`${s.url}/`);
+    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(r.headers.get("x-frame-options")).toBe("DENY");
+    expect(r.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(r.headers.get("x-request-id")).toBeTruthy();
+  });
+
+  it("answers 413 to a body over --max-body-bytes", async () => {
+    const s = serve({ "max-body-bytes": "2048" });
+    const r = await fetch(`${s.url}/setup`, { method: "POST", body: "x".repeat(10_000), headers: { "content-type": "text/plain" } });
+    expect(r.status).toBe(413);
+  });
+
+  const hasOpenssl = Bun.which("openssl") !== null;
+  if (!hasOpenssl) console.warn("skipping TLS test: openssl is not installed, so no certificate can be generated");
+  it.skipIf(!hasOpenssl)("serves https (and so wss) with --tls-cert/--tls-key, using a certificate made here", async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const cert = join(t.path, "cert.pem");
+    const key = join(t.path, "key.pem");
+    const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stderr: "pipe" });
+    expect(gen.exitCode).toBe(0);
+    const s = serve({ "tls-cert": cert, "tls-key": key });
+    expect(s.url).toStartWith("https://");
+    const r = await fetch(`${s.url}/healthz`, { tls: { ca: await Bun.file(cert).text() } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("strict-transport-security")).toContain("max-age");
+  });
+
+  it("refuses a TLS key that is not a key, with a message naming the flags", async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const bogus = join(t.path, "bogus.pem");
+    await Bun.write(bogus, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+    const ctx = testContext({ "tls-cert": bogus, "tls-key": bogus });
+    cleanups.push(() => ctx.dbh.close());
+    expect(() => startServer(ctx, createApp(ctx))).toThrow(/--tls-cert|TLS/);
+  });
+});
