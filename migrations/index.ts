@@ -2,6 +2,8 @@
 // (a compiled binary has no migrations folder to read). test/db/migrations.test.ts fails when a
 // .sql file or a journal entry is missing from this list.
 import m0000 from "./0000_foundation.sql" with { type: "text" };
+import m0001 from "./0001_registry.sql" with { type: "text" };
+import m0002 from "./0002_registry_search.sql" with { type: "text" };
 
 /** EmbeddedMigration is one SQL file drizzle-kit generated, by its journal tag. */
 export interface EmbeddedMigration {
@@ -10,4 +12,8 @@ export interface EmbeddedMigration {
 }
 
 /** migrations are applied in this order; tags match migrations/meta/_journal.json. */
-export const migrations: EmbeddedMigration[] = [{ tag: "0000_foundation", sql: m0000 }];
+export const migrations: EmbeddedMigration[] = [
+  { tag: "0000_foundation", sql: m0000 },
+  { tag: "0001_registry", sql: m0001 },
+  { tag: "0002_registry_search", sql: m0002 },
+];

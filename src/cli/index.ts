@@ -6,13 +6,15 @@ import { adminCreateCommand } from "./admin.ts";
 import { backupCommand } from "./backup.ts";
 import { helpText, parseCommandLine, UsageError, type Command } from "./command.ts";
 import { healthcheckCommand } from "./healthcheck.ts";
+import { importCatalogCommand } from "./import-catalog.ts";
+import { publishCommand } from "./publish.ts";
 import { keyCreateCommand } from "./key.ts";
 import { migrateCommand } from "./migrate.ts";
 import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
-export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, backupCommand, healthcheckCommand, versionCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, backupCommand, healthcheckCommand, versionCommand];
 
 function topHelp(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

@@ -62,3 +62,82 @@ export const settings = sqliteTable(
   },
   (t) => [uniqueIndex("settings_key_idx").on(t.key)],
 );
+
+/** namespaces own servers: a user's own, or a team's. Reserved words can't be namespaces. */
+export const namespaces = sqliteTable("namespaces", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  kind: text("kind", { enum: ["user", "team"] }).notNull(),
+  ownerUserId: integer("owner_user_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+/** servers are catalog entries (`namespace/name`); their versions say how they run. */
+export const servers = sqliteTable(
+  "servers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    namespaceId: integer("namespace_id")
+      .notNull()
+      .references(() => namespaces.id, { onDelete: "cascade" }),
+    qualifiedName: text("qualified_name").notNull().unique(),
+    title: text("title"),
+    description: text("description").notNull(),
+    homepage: text("homepage"),
+    repository: text("repository"),
+    iconUrl: text("icon_url"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("public"),
+    verified: integer("verified", { mode: "boolean" }).notNull().default(false),
+    deployed: integer("deployed", { mode: "boolean" }).notNull().default(false),
+    useCount: integer("use_count").notNull().default(0),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("servers_namespace_idx").on(t.namespaceId), index("servers_updated_idx").on(t.updatedAt)],
+);
+
+/** serverVersions are immutable once published; exactly one per server has isLatest. */
+export const serverVersions = sqliteTable(
+  "server_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    serverId: integer("server_id")
+      .notNull()
+      .references(() => servers.id, { onDelete: "cascade" }),
+    version: text("version").notNull(),
+    source: text("source", { enum: ["server.json", "smithery.yaml", "mcpb"] }).notNull(),
+    manifest: text("manifest", { mode: "json" }).notNull(),
+    serverJson: text("server_json", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    runKind: text("run_kind"),
+    deployable: integer("deployable", { mode: "boolean" }).notNull(),
+    notDeployableReason: text("not_deployable_reason"),
+    configSchema: text("config_schema", { mode: "json" }).$type<Record<string, unknown>>(),
+    exampleConfig: text("example_config", { mode: "json" }).$type<Record<string, unknown>>(),
+    artifactSha256: text("artifact_sha256"),
+    status: text("status", { enum: ["active", "deprecated", "deleted"] }).notNull().default("active"),
+    isLatest: integer("is_latest", { mode: "boolean" }).notNull().default(false),
+    publishedAt: integer("published_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("server_versions_server_version_idx").on(t.serverId, t.version), index("server_versions_updated_idx").on(t.updatedAt)],
+);
+
+/** toolSnapshots record what a version listed without credentials (or why it couldn't). */
+export const toolSnapshots = sqliteTable(
+  "tool_snapshots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    versionId: integer("version_id")
+      .notNull()
+      .references(() => serverVersions.id, { onDelete: "cascade" }),
+    tools: text("tools", { mode: "json" }).$type<unknown[]>().notNull(),
+    prompts: text("prompts", { mode: "json" }).$type<unknown[]>().notNull(),
+    resources: text("resources", { mode: "json" }).$type<unknown[]>().notNull(),
+    contentHash: text("content_hash").notNull(),
+    needsConfig: integer("needs_config", { mode: "boolean" }).notNull().default(false),
+    error: text("error"),
+    takenAt: integer("taken_at").notNull().default(now),
+  },
+  (t) => [index("tool_snapshots_version_idx").on(t.versionId)],
+);

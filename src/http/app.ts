@@ -1,4 +1,8 @@
+import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
+import { z } from "zod";
+import { registryApiRoutes } from "../registry/api-routes.ts";
+import { officialRoutes } from "../registry/official-routes.ts";
 import { AppError } from "../shared/app-error.ts";
 import { homeRoutes } from "../ui/home-routes.ts";
 import { setupRoutes } from "../ui/setup-routes.ts";
@@ -20,7 +24,7 @@ function fromElysia(code: string | number, error: unknown, request: Request): un
   if (code === "VALIDATION") {
     const all = ((error as { all?: ValidationIssue[] }).all ?? []).slice(0, 50);
     return new AppError("invalid", "the request is not valid", {
-      details: all.map((i) => ({ pointer: i.path ?? "", message: i.summary ?? i.message ?? "invalid value" })),
+      details: all.map((i) => ({ pointer: i.path ? (i.path.startsWith("/") ? i.path : `/${i.path}`) : "", message: `${i.path ? `${i.path.replace(/^\//, "")}: ` : ""}${i.summary ?? i.message ?? "invalid value"}` })),
     });
   }
   return error;
@@ -30,7 +34,19 @@ function fromElysia(code: string | number, error: unknown, request: Request): un
 export function createApp(ctx: AppContext) {
   return new Elysia()
     .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request))
+    .use(
+      openapi({
+        path: "/api/docs",
+        specPath: "/api/openapi.json",
+        provider: null,
+        mapJsonSchema: { zod: z.toJSONSchema },
+        documentation: { info: { title: "Hearth API", version: ctx.version, description: "Hearth's registry API (/api/v1) and the official MCP Registry API (/v0.1)." } },
+      }),
+    )
     .use(systemRoutes(ctx))
+    .use(officialRoutes(ctx, "/v0.1"))
+    .use(officialRoutes(ctx, "/v0"))
+    .use(registryApiRoutes(ctx))
     .use(setupRoutes(ctx))
     .use(homeRoutes(ctx));
 }
