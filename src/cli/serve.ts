@@ -1,4 +1,5 @@
 import { SetupToken } from "../accounts/setup-token.ts";
+import { startHosting } from "../bridge/hosting.ts";
 import { adminExists } from "../accounts/users.ts";
 import { withPort } from "../config/config.ts";
 import { openInstance } from "../db/instance.ts";
@@ -22,10 +23,12 @@ export const serveCommand: Command = {
     if (applied.length) log.info("migrations applied", { applied });
     const setup = new SetupToken();
     const ctx: AppContext = { config, dbh, setup, version: VERSION, startedAt: Date.now() };
+    const hosting = await startHosting(ctx);
     let running;
     try {
-      running = startServer(ctx, createApp(ctx));
+      running = startServer(ctx, createApp(ctx), hosting.upgrader);
     } catch (e) {
+      await hosting.stop();
       dbh.close();
       throw e;
     }
@@ -45,6 +48,7 @@ export const serveCommand: Command = {
         stopping = true;
         log.info("stopping", { signal });
         await running.stop(5000);
+        await hosting.stop();
         dbh.close();
         log.info("stopped");
         resolve();

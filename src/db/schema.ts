@@ -141,3 +141,32 @@ export const toolSnapshots = sqliteTable(
   },
   (t) => [index("tool_snapshots_version_idx").on(t.versionId)],
 );
+
+/** DeploymentSettings are the operator's knobs for one hosted server. */
+export interface DeploymentSettings {
+  maxSessions: number;
+  idleTimeoutSec: number;
+  maxAgeSec: number;
+  network: "host" | "none";
+  poolSize: number;
+}
+
+/** deployments say which version of a server is hosted here, how to start it, and in what state. */
+export const deployments = sqliteTable("deployments", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  serverId: integer("server_id")
+    .notNull()
+    .unique()
+    .references(() => servers.id, { onDelete: "cascade" }),
+  versionId: integer("version_id")
+    .notNull()
+    .references(() => serverVersions.id, { onDelete: "cascade" }),
+  state: text("state", { enum: ["installing", "ready", "failed", "stopped"] }).notNull(),
+  error: text("error"),
+  packageDir: text("package_dir"),
+  command: text("command", { mode: "json" }).$type<string[]>(),
+  env: text("env", { mode: "json" }).$type<Record<string, string>>(),
+  settings: text("settings", { mode: "json" }).$type<DeploymentSettings>().notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});

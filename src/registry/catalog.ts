@@ -101,3 +101,10 @@ export function officialList(dbh: DbHandle, viewer: Viewer, q: OfficialListQuery
   const last = page.at(-1);
   return { rows: page, nextCursor: more && last ? encodeCursor(last.qualifiedName, last.versionId) : undefined };
 }
+
+/** getVersionById returns one version by its row id. */
+export function getVersionById(dbh: DbHandle, id: number): VersionRow {
+  const row = dbh.db.select().from(serverVersions).where(eq(serverVersions.id, id)).get();
+  if (!row) throw new AppError("not_found", "that version no longer exists");
+  return row;
+}

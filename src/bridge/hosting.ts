@@ -1,0 +1,50 @@
+import { join } from "node:path";
+import type { AppContext } from "../http/context.ts";
+import { Supervisor } from "../supervisor/supervisor.ts";
+import { detectProtections } from "../supervisor/sandbox.ts";
+import { LogRing } from "../supervisor/log-ring.ts";
+import { UsageCounter } from "./usage.ts";
+import { wsBridge } from "./ws.ts";
+
+/** MAX_MESSAGE_BYTES caps one JSON-RPC message either way (the SDK's own stdio reader stops at 10 MiB). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** Hosting is the running part of Hearth: the supervisor, per-server logs, usage, and the WS upgrader. */
+export interface Hosting {
+  supervisor: Supervisor;
+  usage: UsageCounter;
+  logs: Map<string, LogRing>;
+  upgrader: ReturnType<typeof wsBridge>;
+  stop(): Promise<void>;
+}
+
+/** startHosting detects the host's protections, builds the supervisor and attaches it to the context. */
+export async function startHosting(ctx: AppContext, opts: { maxChildren?: number } = {}): Promise<Hosting> {
+  const protections = await detectProtections();
+  const logs = new Map<string, LogRing>();
+  const logsFor = (key: string) => {
+    let ring = logs.get(key);
+    if (!ring) logs.set(key, (ring = new LogRing()));
+    return ring;
+  };
+  const supervisor = new Supervisor({
+    sessionsDir: join(ctx.config.dataDir, "sessions"),
+    sandbox: ctx.config.sandbox,
+    protections,
+    maxChildren: opts.maxChildren ?? 200,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    logsFor,
+  });
+  ctx.supervisor = supervisor;
+  const usage = new UsageCounter(ctx.dbh);
+  return {
+    supervisor,
+    usage,
+    logs,
+    upgrader: wsBridge(ctx, usage, MAX_MESSAGE_BYTES),
+    async stop() {
+      await supervisor.shutdown();
+      usage.stop();
+    },
+  };
+}

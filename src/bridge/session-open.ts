@@ -1,0 +1,47 @@
+import type { Principal } from "../accounts/principal.ts";
+import { getDeployment } from "../deploy/deployments.ts";
+import type { AppContext } from "../http/context.ts";
+import { findServer, getVersionById } from "../registry/catalog.ts";
+import type { JsonSchemaObject } from "../registry/manifest.ts";
+import { viewerOf } from "../registry/visibility.ts";
+import { AppError } from "../shared/app-error.ts";
+import type { Lease } from "../supervisor/supervisor.ts";
+import { rawConfigFromQuery, resolveConnectionConfig } from "./connection-config.ts";
+import { launchPlanFor } from "./launch-plan.ts";
+
+/** OpenedSession is a leased child for one client session, with the limits that apply to it. */
+export interface OpenedSession {
+  lease: Lease;
+  serverId: number;
+  serverKey: string;
+  idleTimeoutMs: number;
+  maxAgeMs: number;
+}
+
+/** requireConnectPrincipal checks the caller may open sessions at all (a key with `connect`, or a signed-in user). */
+export function requireConnectPrincipal(p: Principal): void {
+  if (p.kind === "invalid-key") throw new AppError("unauthorized", "the API key is invalid, expired or revoked");
+  if (p.kind === "anonymous") throw new AppError("unauthorized", "connecting needs an API key: pass api_key= or Authorization: Bearer");
+  if (p.kind === "key" && !p.scopes.includes("connect") && !p.scopes.includes("admin")) throw new AppError("forbidden", 'this API key lacks the "connect" scope');
+}
+
+/**
+ * openSession does everything that must happen before a child starts: authenticate, check the
+ * server exists for this caller (private ones are 404 to others), check it is deployed, resolve and
+ * validate the config (422 in Smithery's shape), then lease a child from the supervisor.
+ */
+export function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): OpenedSession {
+  requireConnectPrincipal(principal);
+  const server = findServer(ctx.dbh, viewerOf(principal), qualifiedName);
+  const deployment = getDeployment(ctx.dbh, server.id);
+  if (!deployment || deployment.state !== "ready") {
+    const why = !deployment ? "is not deployed" : deployment.state === "installing" ? "is still being deployed" : `is not running (deployment ${deployment.state})`;
+    throw new AppError("not_found", `${qualifiedName} ${why} on this Hearth`);
+  }
+  if (!ctx.supervisor) throw new AppError("unavailable", "this Hearth is not hosting servers");
+  const version = getVersionById(ctx.dbh, deployment.versionId);
+  const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
+  const config = resolveConnectionConfig(schema, rawConfigFromQuery(params, schema));
+  const lease = ctx.supervisor.lease(launchPlanFor(qualifiedName, deployment, version, config));
+  return { lease, serverId: server.id, serverKey: qualifiedName, idleTimeoutMs: deployment.settings.idleTimeoutSec * 1000, maxAgeMs: deployment.settings.maxAgeSec * 1000 };
+}

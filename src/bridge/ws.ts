@@ -1,0 +1,105 @@
+import type { Server, ServerWebSocket } from "bun";
+import { resolvePrincipal } from "../accounts/principal.ts";
+import type { AppContext } from "../http/context.ts";
+import { errorResponse, toPublicError } from "../http/errors.ts";
+import type { Upgrader } from "../http/server.ts";
+import { AppError } from "../shared/app-error.ts";
+import { logger } from "../shared/log.ts";
+import { childGoneMessage, errorFrame, inspectClientFrame, logNotification, responseId, type JsonRpcId } from "./relay.ts";
+import { openSession, type OpenedSession } from "./session-open.ts";
+import type { UsageCounter } from "./usage.ts";
+
+const log = logger("bridge.ws");
+const WS_PATH = /^\/([^/]+)\/([^/]+)\/ws$/;
+
+/** WsData is the per-connection state of one WebSocket session. */
+export interface WsData {
+  session: OpenedSession;
+  inflight: Set<JsonRpcId>;
+  timers: { idle?: Timer; age?: Timer };
+  unsubscribe?: () => void;
+  closing: boolean;
+}
+
+type Ws = ServerWebSocket<WsData>;
+
+function closeWith(ws: Ws, code: number, reason: string, notice?: string): void {
+  if (ws.data.closing) return;
+  ws.data.closing = true;
+  if (notice) ws.send(logNotification("info", notice));
+  ws.close(code, reason);
+}
+
+function touch(ws: Ws): void {
+  const { session, timers } = ws.data;
+  clearTimeout(timers.idle);
+  const secs = Math.round(session.idleTimeoutMs / 1000);
+  timers.idle = setTimeout(() => closeWith(ws, 1001, "idle timeout", `Hearth is closing this session after ${secs} s without messages`), session.idleTimeoutMs);
+}
+
+/** wsBridge takes `/{ns}/{name}/ws` upgrades and relays frames to a per-session child, unchanged. */
+export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: number): Upgrader<WsData> {
+  return {
+    tryUpgrade(request: Request, server: Server<WsData>) {
+      const url = new URL(request.url);
+      const m = WS_PATH.exec(url.pathname);
+      if (!m) return undefined;
+      try {
+        if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+          throw new AppError("bad_request", "this is a WebSocket endpoint: connect with a WebSocket client (subprotocol mcp), or use /mcp for Streamable HTTP");
+        }
+        const session = openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
+        const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
+        const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
+        const data: WsData = { session, inflight: new Set(), timers: {}, closing: false };
+        if (server.upgrade(request, { headers, data })) return true;
+        void session.lease.release("upgrade failed");
+        throw new AppError("bad_request", "the WebSocket upgrade failed");
+      } catch (e) {
+        return errorResponse(toPublicError(e), request);
+      }
+    },
+    websocket: {
+      maxPayloadLength: maxMessageBytes,
+      idleTimeout: 120,
+      sendPings: true,
+      open(ws: Ws) {
+        const { session } = ws.data;
+        usage.sessionOpened(session.serverId);
+        ws.data.unsubscribe = session.lease.child.on("message", (line) => {
+          const id = responseId(line);
+          if (id !== undefined) ws.data.inflight.delete(id);
+          ws.send(line);
+          touch(ws);
+        });
+        touch(ws);
+        ws.data.timers.age = setTimeout(() => closeWith(ws, 1001, "maximum session age", "Hearth is closing this session: it reached its maximum age"), session.maxAgeMs);
+        void session.lease.child.ended.then(() => {
+          if (ws.data.closing) return;
+          const gone = childGoneMessage(session);
+          for (const id of ws.data.inflight) ws.send(errorFrame(id, -32000, gone.message, { stderrTail: gone.stderrTail }));
+          ws.data.inflight.clear();
+          closeWith(ws, 1011, "server process exited");
+        });
+      },
+      message(ws: Ws, message: string | Buffer) {
+        if (typeof message !== "string") return closeWith(ws, 1003, "binary frames are not supported: send JSON-RPC as text");
+        const frame = inspectClientFrame(message);
+        if (frame.kind === "invalid") return void ws.send(errorFrame(frame.id, frame.error.code, frame.error.message));
+        if (frame.kind === "request") {
+          ws.data.inflight.add(frame.id);
+          if (frame.method === "tools/call") usage.toolCalled(ws.data.session.serverId);
+        }
+        touch(ws);
+        ws.data.session.lease.child.send(message).catch((e: Error) => log.debug("send to child failed", { error: e.message }));
+      },
+      close(ws: Ws) {
+        ws.data.closing = true;
+        clearTimeout(ws.data.timers.idle);
+        clearTimeout(ws.data.timers.age);
+        ws.data.unsubscribe?.();
+        void ws.data.session.lease.release("client closed the session");
+      },
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { AppError } from "../shared/app-error.ts";
+import { logger } from "../shared/log.ts";
+import { spawnChild, type Child, type ChildEndState } from "./child.ts";
+import { killAllChildren } from "./child-registry.ts";
+import { LogRing } from "./log-ring.ts";
+import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
+
+const log = logger("supervisor");
+
+/** LaunchPlan is one child to start for a server: the exact argv/env (no shell) and what it may see. */
+export interface LaunchPlan {
+  serverKey: string;
+  argv: string[];
+  env: Record<string, string>;
+  packageDir: string;
+  network: NetworkPolicy;
+  maxSessions: number;
+  limits?: ResourceLimits;
+  readOnlyPaths?: string[];
+}
+
+/** SupervisorOptions are instance-wide limits and where session work dirs live. */
+export interface SupervisorOptions {
+  sessionsDir: string;
+  sandbox: SandboxMode;
+  protections: Protections;
+  maxChildren: number;
+  maxMessageBytes?: number;
+  /** logsFor returns the per-server ring the child's stderr and lifecycle go to. */
+  logsFor?: (serverKey: string) => LogRing;
+}
+
+/** Lease is one child serving one client session; release ends it and deletes its work dir. */
+export interface Lease {
+  id: string;
+  serverKey: string;
+  child: Child;
+  sandboxed: boolean;
+  release(reason: string): Promise<ChildEndState>;
+}
+
+/** Supervisor spawns per-session children within limits and always cleans up after them. */
+export class Supervisor {
+  private readonly live = new Map<string, Lease>();
+  private readonly perServer = new Map<string, number>();
+  private stopping = false;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    mkdirSync(opts.sessionsDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** count is the number of live children, overall or for one server. */
+  count(serverKey?: string): number {
+    return serverKey === undefined ? this.live.size : (this.perServer.get(serverKey) ?? 0);
+  }
+
+  /** lease spawns a child for a new session, refusing (503) when a limit is reached. */
+  lease(plan: LaunchPlan): Lease {
+    if (this.stopping) throw new AppError("unavailable", "Hearth is shutting down");
+    if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${this.opts.maxChildren} server processes; try again shortly`);
+    if (this.count(plan.serverKey) >= plan.maxSessions) throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
+    const id = crypto.randomUUID();
+    const workDir = join(this.opts.sessionsDir, id);
+    mkdirSync(workDir, { mode: 0o700 });
+    let wrapped;
+    try {
+      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths }, this.opts.protections);
+    } catch (e) {
+      rmSync(workDir, { recursive: true, force: true });
+      throw e;
+    }
+    const logs = this.opts.logsFor?.(plan.serverKey);
+    for (const w of wrapped.warnings) logs?.push("hearth", `warning: ${w}`);
+    const child = spawnChild({
+      argv: wrapped.argv,
+      env: { ...plan.env, ...wrapped.env },
+      cwd: wrapped.cwd,
+      label: `${plan.serverKey}#${id.slice(0, 8)}`,
+      leaderIsWrapper: wrapped.leaderIsWrapper,
+      maxMessageBytes: this.opts.maxMessageBytes,
+      logs,
+    });
+    this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
+    const lease: Lease = {
+      id,
+      serverKey: plan.serverKey,
+      child,
+      sandboxed: wrapped.sandboxed,
+      release: (reason) => child.stop({ reason }),
+    };
+    this.live.set(id, lease);
+    // Whatever ends the child (release, crash, shutdown), the bookkeeping and work dir go with it.
+    void child.ended.then((end) => {
+      this.live.delete(id);
+      this.perServer.set(plan.serverKey, Math.max(0, this.count(plan.serverKey) - 1));
+      rmSync(workDir, { recursive: true, force: true });
+      log.debug("session child ended", { server: plan.serverKey, lease: id, state: end.state });
+    });
+    return lease;
+  }
+
+  /** shutdown refuses new leases and ends every child (graceful, then forced). */
+  async shutdown(graceMs = 2000): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.live.values()].map((l) => l.release("Hearth is shutting down")));
+    await killAllChildren({ reason: "Hearth is shutting down", graceMs });
+  }
+}
