@@ -1,0 +1,138 @@
+import { mkdirSync } from "node:fs";
+import { isAbsolute, join, normalize } from "node:path";
+import { resolveLaunch, type LaunchMapping } from "../registry/launch-mapping.ts";
+import { NO_HOST_TOOLS, type HostCapabilities, type RunSpec } from "../registry/manifest.ts";
+import { AppError } from "../shared/app-error.ts";
+import { installBundle } from "./install-bundle.ts";
+import { installNpm, installTarball } from "./install-npm.ts";
+import type { NetworkUse } from "./npm.ts";
+import { sweepStaging } from "./package-cache.ts";
+
+/** InstallPhase is where an install is, in order; `done` also ends a cached reuse. */
+export type InstallPhase = "resolving" | "downloading" | "extracting" | "installing" | "verifying" | "done";
+
+/** InstallProgress is one progress report (bun's own output lines arrive as `installing` messages). */
+export interface InstallProgress {
+  phase: InstallPhase;
+  message?: string;
+  bytes?: number;
+  percent?: number;
+}
+
+/** InstallOptions say where the cache is, what runs installs, and what of the operator's env they get. */
+export interface InstallOptions {
+  /** cacheDir is `<data>/packages`; per-version folders live under it. */
+  cacheDir: string;
+  /** runtime is the executable that acts as bun with BUN_BE_BUN=1 (process.execPath). */
+  runtime: string;
+  /** passEnv is the operator-allowed env for installs (proxy, CA, npm registry settings); nothing else of process.env is used. */
+  passEnv?: Record<string, string>;
+  /** artifactPath is an uploaded tarball/.mcpb on disk, when the version came with one. */
+  artifactPath?: string;
+  onProgress?: (p: InstallProgress) => void;
+  signal?: AbortSignal;
+  /** bunCacheDir is bun's package cache, shared by installs (default `<cacheDir>/.bun-cache`). */
+  bunCacheDir?: string;
+  /** network: "offline" installs only from bun's cache; "prefer-offline" uses cached metadata of any age. */
+  network?: NetworkUse;
+  /** trustedDependencies may run lifecycle scripts; by default no script runs. */
+  trustedDependencies?: string[];
+  /** nodePath is the host's node; when set, packages whose manifest asks for node run on it. */
+  nodePath?: string;
+  /** runtimeHint is the manifest's runtimeHint for an npm package ("node"/"npx" ask for node). */
+  runtimeHint?: string;
+  /** host says which host tools exist, for bundles that need python or uv. */
+  host?: HostCapabilities;
+  /** timeoutMs bounds each install child and download (default 10 minutes). */
+  timeoutMs?: number;
+  /** maxDownloadBytes bounds a downloaded tarball or bundle (default 512 MiB). */
+  maxDownloadBytes?: number;
+}
+
+/** InstalledPackage is a complete cache folder and how to start what it holds. */
+export interface InstalledPackage {
+  dir: string;
+  /** cached says the folder was complete before this call, so nothing was fetched. */
+  cached: boolean;
+  /** command is the absolute argv prefix, e.g. [runtime, "<dir>/node_modules/<pkg>/dist/index.js"]. */
+  command: string[];
+  /** env is what the command needs, e.g. BUN_BE_BUN=1 when command[0] is the Hearth binary. */
+  env: Record<string, string>;
+  /** version is the pinned version (npm), or the bundle's or tarball's own. */
+  version?: string;
+  /** sha256 is the tarball's or bundle's content hash, when installed from one. */
+  sha256?: string;
+  /** hostVars are `${…}` values only the installer knows (`__dirname` of a bundle). */
+  hostVars: Record<string, string>;
+  /** launch is a bundle's own args/env from its manifest.json, used when the RunSpec had none. */
+  launch?: LaunchMapping;
+}
+
+/** ResolvedInstallOptions are InstallOptions with every default filled in. */
+export type ResolvedInstallOptions = Required<Omit<InstallOptions, "artifactPath" | "onProgress" | "signal" | "nodePath" | "runtimeHint">> &
+  Pick<InstallOptions, "artifactPath" | "onProgress" | "signal" | "nodePath" | "runtimeHint">;
+
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+const DEFAULT_MAX_DOWNLOAD = 512 * 1024 * 1024;
+
+/**
+ * installRunSpec fetches and caches what a server runs from and says how to start it. A complete
+ * folder is reused offline; otherwise it is built in staging and renamed into place, once per
+ * package and version even when many callers ask at the same time.
+ */
+export async function installRunSpec(run: RunSpec, opts: InstallOptions): Promise<InstalledPackage> {
+  const o = resolveOptions(opts);
+  sweepStaging(o.cacheDir);
+  switch (run.kind) {
+    case "npm":
+      return o.artifactPath !== undefined ? installTarball({ path: o.artifactPath }, run, o) : installNpm(run, o);
+    case "tarball":
+      return installTarball(o.artifactPath !== undefined ? { path: o.artifactPath, sha256: run.sha256 } : { url: run.url, sha256: run.sha256 }, run, o);
+    case "mcpb":
+      return installBundle(run, o);
+    case "command": {
+      // Nothing to fetch: the host provides the command. An empty folder keeps the sandbox's packageDir valid.
+      const dir = join(o.cacheDir, "none");
+      mkdirSync(dir, { recursive: true });
+      o.onProgress?.({ phase: "done", message: `${run.command} is provided by the host` });
+      return { dir, cached: true, command: [run.command], env: {}, hostVars: {} };
+    }
+    case "smithery-function":
+      throw new AppError("unavailable", "a smithery commandFunction server is built from its repository, which Hearth does not do; evaluate it with evaluateCommandFunction");
+  }
+}
+
+/**
+ * startArgv is the argv and env that start an installed server with a config: the install's
+ * command, then the manifest's args from resolveLaunch (a bundle's own when it has them), and the
+ * manifest's env with the install's env on top. Items are passed to exec as they are: no shell.
+ */
+export function startArgv(installed: InstalledPackage, run: RunSpec, config: Record<string, unknown>): { argv: string[]; env: Record<string, string> } {
+  if (run.kind === "smithery-function") {
+    throw new AppError("invalid", "a smithery-function server starts from evaluateCommandFunction's result, not from startArgv");
+  }
+  const launch = run.kind === "mcpb" ? (installed.launch ?? run.launch) : run.launch;
+  const resolved = resolveLaunch(launch, config, installed.hostVars);
+  const prefix = run.kind === "command" ? [run.command] : installed.command;
+  return { argv: [...prefix, ...resolved.argv], env: { ...resolved.env, ...installed.env } };
+}
+
+function resolveOptions(opts: InstallOptions): ResolvedInstallOptions {
+  for (const [name, path] of [["cacheDir", opts.cacheDir], ["runtime", opts.runtime]] as const) {
+    if (!isAbsolute(path) || normalize(path) !== path) throw new AppError("invalid", `${name} must be a normalised absolute path, got ${JSON.stringify(path)}`);
+  }
+  if (opts.artifactPath !== undefined && !isAbsolute(opts.artifactPath)) throw new AppError("invalid", "artifactPath must be an absolute path");
+  for (const [k, v] of Object.entries(opts.passEnv ?? {})) {
+    if (k.includes("=") || k.includes("\0") || v.includes("\0")) throw new AppError("invalid", `passEnv ${JSON.stringify(k)} is not a valid environment variable`);
+  }
+  return {
+    ...opts,
+    passEnv: { ...opts.passEnv },
+    bunCacheDir: opts.bunCacheDir ?? join(opts.cacheDir, ".bun-cache"),
+    network: opts.network ?? "online",
+    trustedDependencies: opts.trustedDependencies ?? [],
+    host: opts.host ?? NO_HOST_TOOLS,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxDownloadBytes: opts.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD,
+  };
+}
