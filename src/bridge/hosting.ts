@@ -5,6 +5,17 @@ import { detectProtections } from "../supervisor/sandbox.ts";
 import { LogRing } from "../supervisor/log-ring.ts";
 import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
+import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
+
+// The operator names host variables installs may see (proxy, CA bundle): nothing else passes.
+function pickEnv(names: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const v = process.env[n];
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
 
 /** MAX_MESSAGE_BYTES caps one JSON-RPC message either way (the SDK's own stdio reader stops at 10 MiB). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -36,6 +47,9 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
     logsFor,
   });
   ctx.supervisor = supervisor;
+  ctx.logs = logs;
+  ctx.deployer = new Deployer(ctx, { runtime: process.execPath, passEnv: pickEnv(ctx.config.passEnv) });
+  reconcileDeployments(ctx);
   const usage = new UsageCounter(ctx.dbh);
   return {
     supervisor,

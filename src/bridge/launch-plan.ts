@@ -1,6 +1,6 @@
 import type { Deployment } from "../deploy/deployments.ts";
+import { startArgv } from "../installer/installer.ts";
 import type { VersionRow } from "../registry/catalog.ts";
-import { resolveLaunch } from "../registry/launch-mapping.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { LaunchPlan } from "../supervisor/supervisor.ts";
@@ -11,20 +11,15 @@ import type { LaunchPlan } from "../supervisor/supervisor.ts";
  * Config values only ever become separate argv items or env values — never shell text.
  */
 export function launchPlanFor(serverKey: string, deployment: Deployment, version: VersionRow, config: Record<string, unknown>): LaunchPlan {
-  if (!deployment.command || !deployment.packageDir) throw new AppError("unavailable", `${serverKey} has no start command yet; deploy it again`);
+  const installed = deployment.installed;
   const runs = (version.manifest as NormalisedManifest).runs;
-  let argv = [...deployment.command];
-  let env = { ...(deployment.env ?? {}) };
-  if (runs && runs.kind !== "smithery-function") {
-    const r = resolveLaunch(runs.launch, config, { __dirname: deployment.packageDir });
-    argv = [...argv, ...r.argv];
-    env = { ...env, ...r.env };
-  }
+  if (!installed || !runs) throw new AppError("unavailable", `${serverKey} has no start command yet; deploy it again`);
+  const { argv, env } = startArgv(installed, runs, config);
   return {
     serverKey,
     argv,
     env,
-    packageDir: deployment.packageDir,
+    packageDir: installed.dir,
     network: deployment.settings.network,
     maxSessions: deployment.settings.maxSessions,
   };

@@ -5,6 +5,8 @@ import { VERSION } from "../version.ts";
 import { adminCreateCommand } from "./admin.ts";
 import { backupCommand } from "./backup.ts";
 import { helpText, parseCommandLine, UsageError, type Command } from "./command.ts";
+import { deployCommand } from "./deploy.ts";
+import { doctorCommand } from "./doctor.ts";
 import { healthcheckCommand } from "./healthcheck.ts";
 import { importCatalogCommand } from "./import-catalog.ts";
 import { publishCommand } from "./publish.ts";
@@ -14,7 +16,7 @@ import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
-export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, backupCommand, healthcheckCommand, versionCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
 
 function topHelp(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

@@ -1,13 +1,15 @@
 import { basename } from "node:path";
 import { openInstance } from "../db/instance.ts";
 import { parseManifest } from "../registry/manifest-detect.ts";
+import { storeArtifact } from "../registry/artifacts.ts";
 import { publishVersion } from "../registry/publish.ts";
 import { actingUser } from "./acting-user.ts";
 import { UsageError, type Command } from "./command.ts";
 
-async function publishRemote(url: string, key: string, file: string, bytes: Uint8Array, fields: Record<string, string | undefined>): Promise<number> {
+async function publishRemote(url: string, key: string, file: string, bytes: Uint8Array, artifact: string | undefined, fields: Record<string, string | undefined>): Promise<number> {
   const form = new FormData();
   form.set("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), basename(file));
+  if (artifact) form.set("artifact", Bun.file(artifact), basename(artifact));
   for (const [k, v] of Object.entries(fields)) if (v) form.set(k, v);
   const r = await fetch(`${url.replace(/\/+$/, "")}/api/v1/servers`, { method: "POST", body: form, headers: { authorization: `Bearer ${key}` } }).catch((e: Error) => {
     throw new UsageError(`cannot reach ${url}: ${e.message}`);
@@ -27,10 +29,11 @@ async function publishRemote(url: string, key: string, file: string, bytes: Uint
 export const publishCommand: Command = {
   name: "publish",
   summary: "publish a server.json or smithery.yaml (offline, or to --url with --key)",
-  usage: "hearth publish FILE [--name ns/name] [--version V] [--private] [--url URL --key KEY]",
+  usage: "hearth publish FILE [--artifact PKG.tgz] [--name ns/name] [--version V] [--private] [--url URL --key KEY]",
   flags: [
     { name: "name", type: "string", help: "file the server under namespace/name (required for smithery.yaml)", defaultText: "the manifest's name" },
     { name: "version", type: "string", help: "version for smithery.yaml (server.json carries its own)" },
+    { name: "artifact", type: "string", help: "an `npm pack` tarball or .mcpb the version runs from", defaultText: "none" },
     { name: "private", type: "boolean", help: "visible only to the namespace's owner and admins", defaultText: "false" },
     { name: "url", type: "string", help: "a running Hearth to publish to", defaultText: "offline, against --data" },
     { name: "key", type: "string", help: "API key with the publish scope (or HEARTH_API_KEY)" },
@@ -43,16 +46,19 @@ export const publishCommand: Command = {
     if (!(await f.exists())) throw new UsageError(`${file} does not exist`);
     const bytes = new Uint8Array(await f.arrayBuffer());
     const visibility = flags.private ? "private" : undefined;
+    const artifact = flags.artifact as string | undefined;
+    if (artifact && !(await Bun.file(artifact).exists())) throw new UsageError(`--artifact ${artifact} does not exist`);
     if (flags.url) {
       const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
       if (!key) throw new UsageError("publishing to --url needs --key or HEARTH_API_KEY");
-      return publishRemote(String(flags.url), key, file, bytes, { name: flags.name as string | undefined, version: flags.version as string | undefined, visibility });
+      return publishRemote(String(flags.url), key, file, bytes, artifact, { name: flags.name as string | undefined, version: flags.version as string | undefined, visibility });
     }
     const manifest = parseManifest(bytes, { filename: file, version: flags.version as string | undefined });
     const { dbh } = openInstance(config.dataDir);
     try {
       const user = actingUser(dbh.db, flags.as as string | undefined);
-      const p = publishVersion(dbh, user, { manifest, qualifiedName: flags.name as string | undefined, visibility });
+      const artifactSha256 = artifact ? await storeArtifact(config.dataDir, new Uint8Array(await Bun.file(artifact).arrayBuffer())) : undefined;
+      const p = publishVersion(dbh, user, { manifest, qualifiedName: flags.name as string | undefined, visibility, artifactSha256 });
       for (const w of manifest.warnings) console.error(`warning: ${w}`);
       console.log(`published ${p.qualifiedName}@${p.version}${p.isLatest ? " (latest)" : ""}`);
       return 0;

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { z } from "zod";
 
 /** ConfigField describes one setting: its flag, env var, help text and how to parse a raw string. */
@@ -36,7 +37,7 @@ export const configSchema = z.object({
   passEnv: z.string().default(""),
 });
 
-/** Config is the validated, resolved configuration passed down from main. */
+/** Config is the validated, resolved configuration passed down from main (dataDir is absolute). */
 export type Config = z.infer<typeof configSchema> & { publicUrl: string; dataDir: string };
 
 /** configFields lists every setting with its flag and env name, in --help order. */
@@ -94,7 +95,8 @@ export function loadConfig(input: ConfigInput): Config {
   const scheme = c.tlsCert ? "https" : "http";
   const shownHost = c.host === "0.0.0.0" || c.host === "::" ? "localhost" : c.host.includes(":") ? `[${c.host}]` : c.host;
   const publicUrl = (c.publicUrl ?? `${scheme}://${shownHost}:${c.port}`).replace(/\/+$/, "");
-  return { ...c, publicUrl, dataDir: c.data };
+  // Absolute, so children, installs and the sandbox never depend on the working directory.
+  return { ...c, publicUrl, dataDir: resolve(c.data) };
 }
 
 /** withPort returns the config with the port actually bound (when 0 was asked) reflected in publicUrl. */

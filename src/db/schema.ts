@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { InstalledPackage } from "../installer/installer.ts";
 
 // Times are Unix milliseconds: cheap to compare, sort and serialise, with no timezone surprises.
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -163,9 +164,8 @@ export const deployments = sqliteTable("deployments", {
     .references(() => serverVersions.id, { onDelete: "cascade" }),
   state: text("state", { enum: ["installing", "ready", "failed", "stopped"] }).notNull(),
   error: text("error"),
-  packageDir: text("package_dir"),
-  command: text("command", { mode: "json" }).$type<string[]>(),
-  env: text("env", { mode: "json" }).$type<Record<string, string>>(),
+  /** installed is the installer's InstalledPackage (folder, command prefix, env, host vars) once installed. */
+  installed: text("installed", { mode: "json" }).$type<InstalledPackage>(),
   settings: text("settings", { mode: "json" }).$type<DeploymentSettings>().notNull(),
   createdAt: integer("created_at").notNull().default(now),
   updatedAt: integer("updated_at").notNull().default(now),

@@ -14,7 +14,7 @@ export function getDeployment(dbh: DbHandle, serverId: number): Deployment | und
 }
 
 /** DeploymentUpdate is what a state change may set alongside the state. */
-export type DeploymentUpdate = Partial<Pick<Deployment, "versionId" | "error" | "packageDir" | "command" | "env" | "settings">>;
+export type DeploymentUpdate = Partial<Pick<Deployment, "versionId" | "error" | "installed" | "settings">>;
 
 /** setDeploymentState writes a deployment's new state (creating the row on first deploy) and keeps servers.deployed in step. */
 export function setDeploymentState(dbh: DbHandle, serverId: number, state: Deployment["state"], update: DeploymentUpdate & { versionId: number }): Deployment {

@@ -1,6 +1,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { deployRoutes } from "../deploy/routes.ts";
 import { registryApiRoutes } from "../registry/api-routes.ts";
 import { officialRoutes } from "../registry/official-routes.ts";
 import { AppError } from "../shared/app-error.ts";
@@ -47,6 +48,7 @@ export function createApp(ctx: AppContext) {
     .use(officialRoutes(ctx, "/v0.1"))
     .use(officialRoutes(ctx, "/v0"))
     .use(registryApiRoutes(ctx))
+    .use(deployRoutes(ctx))
     .use(setupRoutes(ctx))
     .use(homeRoutes(ctx));
 }

@@ -1,6 +1,8 @@
 import type { SetupToken } from "../accounts/setup-token.ts";
 import type { Config } from "../config/config.ts";
 import type { DbHandle } from "../db/client.ts";
+import type { Deployer } from "../deploy/deployer.ts";
+import type { LogRing } from "../supervisor/log-ring.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 
 /** AppContext is everything route plugins need, built once by `serve` (or by a test) and passed down. */
@@ -12,4 +14,8 @@ export interface AppContext {
   startedAt: number;
   /** supervisor runs hosted servers; absent in tests and commands that host nothing. */
   supervisor?: Supervisor;
+  /** deployer installs and probes servers (with the supervisor). */
+  deployer?: Deployer;
+  /** logs are the per-server log rings, by qualified name. */
+  logs?: Map<string, LogRing>;
 }

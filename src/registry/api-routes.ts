@@ -39,7 +39,7 @@ export function registryApiRoutes(ctx: AppContext) {
       "/api/v1/servers",
       async ({ request, set }) => {
         const user = requireUser(ctx, request, "publish");
-        const input = await readPublishRequest(request);
+        const input = await readPublishRequest(request, ctx.config.dataDir);
         const published = publishVersion(ctx.dbh, user, input);
         set.status = 201;
         const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), published.qualifiedName);

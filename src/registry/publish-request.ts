@@ -2,6 +2,7 @@ import { AppError } from "../shared/app-error.ts";
 import { parseManifest, type ManifestFormat } from "./manifest-detect.ts";
 import { MAX_MANIFEST_BYTES } from "./manifest-input.ts";
 import type { PublishInput } from "./publish.ts";
+import { storeArtifact } from "./artifacts.ts";
 
 const FORMATS = new Set<ManifestFormat>(["server.json", "smithery.yaml"]);
 
@@ -24,9 +25,10 @@ function options(get: (k: string) => unknown) {
 /**
  * readPublishRequest accepts a manifest however a client sends it: a multipart upload (`file`
  * plus fields), a JSON wrapper `{manifest, name?, version?, format?, visibility?}`, or the raw
- * server.json / smithery.yaml body with the same options as query parameters.
+ * server.json / smithery.yaml body with the same options as query parameters. A multipart
+ * `artifact` field (an `npm pack` tarball or .mcpb) is stored and becomes what the version runs from.
  */
-export async function readPublishRequest(request: Request): Promise<PublishInput> {
+export async function readPublishRequest(request: Request, dataDir: string): Promise<PublishInput> {
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
   const query = new URL(request.url).searchParams;
   if (type.startsWith("multipart/form-data")) {
@@ -38,7 +40,11 @@ export async function readPublishRequest(request: Request): Promise<PublishInput
     const bytes = typeof file === "string" ? new TextEncoder().encode(file) : file ? new Uint8Array(await file.arrayBuffer()) : undefined;
     if (!bytes) throw new AppError("invalid", "attach the manifest as the `file` field", { details: [{ pointer: "/file", message: "missing" }] });
     const filename = typeof file === "object" && file ? file.name : undefined;
-    return { manifest: parseManifest(bytes, { format: o.format, filename, version: o.version }), qualifiedName: o.name, visibility: o.visibility };
+    const manifest = parseManifest(bytes, { format: o.format, filename, version: o.version });
+    // An `npm pack` tarball or .mcpb uploaded beside the manifest is what the version runs from.
+    const artifact = form.get("artifact");
+    const artifactSha256 = artifact && typeof artifact === "object" ? await storeArtifact(dataDir, new Uint8Array(await artifact.arrayBuffer())) : undefined;
+    return { manifest, qualifiedName: o.name, visibility: o.visibility, artifactSha256 };
   }
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > MAX_MANIFEST_BYTES * 2) throw new AppError("too_large", `a manifest is at most ${MAX_MANIFEST_BYTES} bytes`);

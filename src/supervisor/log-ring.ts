@@ -34,6 +34,7 @@ export class LogRing {
   private count = 0;
   private bytes = 0;
   private dropped = 0;
+  private readonly listeners = new Set<(line: LogLine) => void>();
 
   constructor(opts: LogRingOptions = {}) {
     this.maxLines = positive("maxLines", opts.maxLines ?? DEFAULTS.maxLines);
@@ -53,6 +54,14 @@ export class LogRing {
     this.sizes[slot] = size;
     this.count++;
     this.bytes += size;
+    const line = this.slots[slot]!;
+    for (const fn of this.listeners) fn(line);
+  }
+
+  /** subscribe calls fn with every line pushed from now on (live log tails); returns the unsubscribe. */
+  subscribe(fn: (line: LogLine) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** tail returns up to n most recent lines, oldest first, optionally only from one stream. */

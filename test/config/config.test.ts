@@ -6,7 +6,7 @@ describe("loadConfig", () => {
     const c = loadConfig({ flags: {}, env: {} });
     expect(c.host).toBe("127.0.0.1");
     expect(c.port).toBe(8080);
-    expect(c.dataDir).toBe("./hearth-data");
+    expect(c.dataDir).toBe(`${process.cwd()}/hearth-data`);
     expect(c.publicUrl).toBe("http://127.0.0.1:8080");
   });
 

@@ -43,7 +43,8 @@ export async function startHosted(flags: Record<string, string> = {}): Promise<H
     httpUrl: (name, query = "") => `${server.url}/${name}/mcp${query ? `?${query}` : ""}`,
     deployFixture(name, script, manifest = {}, settings = {}) {
       const p = publishVersion(ctx.dbh, user, { manifest: normaliseServerJson(serverJson(name, manifest)) });
-      const row = setDeploymentState(ctx.dbh, p.serverId, "ready", { versionId: p.versionId, packageDir: FIXTURES, command: [process.execPath, join(FIXTURES, script)], env: {} });
+      const installed = { dir: FIXTURES, cached: true, command: [process.execPath, join(FIXTURES, script)], env: {}, hostVars: {} };
+      const row = setDeploymentState(ctx.dbh, p.serverId, "ready", { versionId: p.versionId, installed });
       if (Object.keys(settings).length) {
         ctx.dbh.sqlite.query("UPDATE deployments SET settings = ? WHERE id = ?").run(JSON.stringify({ ...row.settings, ...settings }), row.id);
       }

@@ -1,0 +1,44 @@
+import type { AppContext } from "../http/context.ts";
+import type { VersionRow } from "../registry/catalog.ts";
+import { validateConfig } from "../registry/config-schema.ts";
+import type { JsonSchemaObject } from "../registry/manifest.ts";
+import { recordSnapshot, type Snapshot } from "../registry/snapshots.ts";
+import { probeTools } from "../registry/tool-probe.ts";
+import { launchPlanFor } from "../bridge/launch-plan.ts";
+import { ChildTransport } from "../supervisor/child-transport.ts";
+import type { Deployment } from "./deployments.ts";
+
+const BACKOFF_MS = [250, 1000, 4000];
+
+/** ProbeOutcome is a stored snapshot, plus whether the server kept crashing (a crash loop). */
+export interface ProbeOutcome {
+  snapshot: Snapshot;
+  crashLoop: boolean;
+}
+
+/**
+ * probeDeployment lists a deployed version's tools with no config (Smithery's lazy loading): when
+ * the schema requires settings the snapshot says "needs config" without starting anything; a
+ * crash is retried with exponential backoff, and repeated crashes are reported as a crash loop.
+ */
+export async function probeDeployment(ctx: AppContext, serverKey: string, deployment: Deployment, version: VersionRow): Promise<ProbeOutcome> {
+  const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
+  const empty = validateConfig(schema, {});
+  if (!empty.ok) {
+    const needs = empty.errors.map((e) => e.param).filter(Boolean).join(", ");
+    return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: `needs configuration to list tools (${needs || "required settings"})` }) };
+  }
+  if (!ctx.supervisor) throw new Error("probeDeployment needs a supervisor");
+  let last = "";
+  for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {
+    const lease = ctx.supervisor.lease({ ...launchPlanFor(serverKey, deployment, version, empty.value), maxSessions: Number.MAX_SAFE_INTEGER });
+    const stderr = () => lease.child.logs.tail(30, "stderr").map((l) => l.text).join("\n");
+    const r = await probeTools(new ChildTransport(lease), { timeoutMs: 30_000, stderrTail: stderr });
+    await lease.release("probe finished");
+    if (r.ok) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, r) };
+    if (r.needsConfig) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: r.error }) };
+    last = r.error;
+    if (attempt < BACKOFF_MS.length) await Bun.sleep(BACKOFF_MS[attempt]!);
+  }
+  return { crashLoop: true, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], error: last }) };
+}

@@ -1,0 +1,68 @@
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { principalFor, requireUser } from "../http/auth.ts";
+import type { AppContext } from "../http/context.ts";
+import { sseResponse } from "../http/sse.ts";
+import { findServer } from "../registry/catalog.ts";
+import { viewerOf } from "../registry/visibility.ts";
+import { AppError } from "../shared/app-error.ts";
+import { getDeployment } from "./deployments.ts";
+
+function ownedServer(ctx: AppContext, request: Request, ns: string, name: string, scope: "publish" | "read") {
+  const user = requireUser(ctx, request, scope);
+  const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), `${ns}/${name}`);
+  if (user.role !== "admin" && server.ownerUserId !== user.id) throw new AppError("forbidden", `only the owners of ${server.namespace} and admins manage this server's deployment`);
+  return server;
+}
+
+/** deployRoutes deploy servers, show deployment state and stream server logs (owners and admins). */
+export function deployRoutes(ctx: AppContext) {
+  return new Elysia({ name: "deploy" })
+    .post(
+      "/api/v1/servers/:ns/:name/deploy",
+      async ({ params, query, request }) => {
+        const server = ownedServer(ctx, request, params.ns, params.name, "publish");
+        if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
+        const run = ctx.deployer.deploy(server, query.version ?? "latest");
+        if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
+          const end = await run.done;
+          if (end.phase === "failed") throw new AppError("unavailable", end.message);
+          return { ...end, deployment: getDeployment(ctx.dbh, server.id)?.state };
+        }
+        return sseResponse((w) => {
+          for (const e of run.events) w.send("progress", e);
+          const unsubscribe = run.subscribe((e) => w.send("progress", e));
+          void run.done.then(() => w.close());
+          return unsubscribe;
+        });
+      },
+      { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
+    )
+    .get(
+      "/api/v1/servers/:ns/:name/deployment",
+      ({ params, request }) => {
+        const server = ownedServer(ctx, request, params.ns, params.name, "read");
+        const d = getDeployment(ctx.dbh, server.id);
+        if (!d) return { state: "not-deployed" };
+        return { state: d.state, error: d.error, versionId: d.versionId, settings: d.settings, activeSessions: ctx.supervisor?.count(server.qualifiedName) ?? 0, updatedAt: new Date(d.updatedAt).toISOString() };
+      },
+      { detail: { summary: "A server's deployment state", tags: ["hosting"] } },
+    )
+    .get(
+      "/api/v1/servers/:ns/:name/logs",
+      ({ params, query, request }) => {
+        const server = ownedServer(ctx, request, params.ns, params.name, "read");
+        const ring = ctx.logs?.get(server.qualifiedName);
+        const lines = ring ? ring.tail(Math.min(query.tail ?? 200, 2000)) : [];
+        if (!query.follow) return { lines };
+        return sseResponse((w) => {
+          for (const l of lines) w.send("log", l);
+          return ring?.subscribe((l) => w.send("log", l));
+        });
+      },
+      {
+        query: z.object({ follow: z.coerce.boolean().optional(), tail: z.coerce.number().int().min(0).max(2000).optional() }),
+        detail: { summary: "A server's stderr and lifecycle log (SSE with follow=1)", tags: ["hosting"] },
+      },
+    );
+}
