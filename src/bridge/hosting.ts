@@ -6,6 +6,7 @@ import { LogRing } from "../supervisor/log-ring.ts";
 import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
 import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
+import { warmAll } from "../deploy/warm.ts";
 
 // The operator names host variables installs may see (proxy, CA bundle): nothing else passes.
 function pickEnv(names: string): Record<string, string> {
@@ -50,6 +51,7 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
   ctx.logs = logs;
   ctx.deployer = new Deployer(ctx, { runtime: process.execPath, passEnv: pickEnv(ctx.config.passEnv) });
   reconcileDeployments(ctx);
+  warmAll(ctx);
   const usage = new UsageCounter(ctx.dbh);
   return {
     supervisor,

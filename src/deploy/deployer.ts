@@ -7,6 +7,7 @@ import { AppError, isAppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { setDeploymentState } from "./deployments.ts";
 import { probeDeployment } from "./probe.ts";
+import { warmDeployment } from "./warm.ts";
 
 const log = logger("deploy");
 
@@ -78,7 +79,7 @@ export class Deployer {
       emit({ phase: "probing", message: "starting it once without config to list its tools" });
       const { snapshot, crashLoop } = await probeDeployment(this.ctx, key, deployment, v);
       if (crashLoop) throw new AppError("unavailable", `the server keeps crashing at start:\n${snapshot.error ?? ""}`.slice(0, 4000));
-      setDeploymentState(this.ctx.dbh, server.id, "ready", { versionId: v.id });
+      warmDeployment(this.ctx, key, setDeploymentState(this.ctx.dbh, server.id, "ready", { versionId: v.id }));
       const done: DeployEvent = { phase: "ready", message: snapshot.needsConfig ? "deployed; it needs configuration to list its tools" : `deployed with ${snapshot.tools.length} tools`, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
       emit(done);
       log.info("deployed", { server: key, version: v.version, tools: snapshot.tools.length });

@@ -5,8 +5,8 @@ import { deployments, servers, type DeploymentSettings } from "../db/schema.ts";
 /** Deployment is a hosted server's row: its version, state, and how to start it. */
 export type Deployment = typeof deployments.$inferSelect;
 
-/** DEFAULT_SETTINGS mirror Smithery's hosting: 5 minutes idle, one child per session. */
-export const DEFAULT_SETTINGS: DeploymentSettings = { maxSessions: 20, idleTimeoutSec: 300, maxAgeSec: 3600, network: "host", poolSize: 0 };
+/** DEFAULT_SETTINGS mirror Smithery's hosting (5 minutes idle, one child per session) plus one warm child. */
+export const DEFAULT_SETTINGS: DeploymentSettings = { maxSessions: 20, idleTimeoutSec: 300, maxAgeSec: 3600, network: "host", poolSize: 1 };
 
 /** getDeployment returns the server's deployment, if it has one. */
 export function getDeployment(dbh: DbHandle, serverId: number): Deployment | undefined {

@@ -5,6 +5,7 @@ import { logger } from "../shared/log.ts";
 import { spawnChild, type Child, type ChildEndState } from "./child.ts";
 import { killAllChildren } from "./child-registry.ts";
 import { LogRing } from "./log-ring.ts";
+import { WarmPools } from "./pool.ts";
 import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
 
 const log = logger("supervisor");
@@ -46,9 +47,17 @@ export class Supervisor {
   private readonly live = new Map<string, Lease>();
   private readonly perServer = new Map<string, number>();
   private stopping = false;
+  private readonly pools: WarmPools;
 
   constructor(private readonly opts: SupervisorOptions) {
     mkdirSync(opts.sessionsDir, { recursive: true, mode: 0o700 });
+    // The pool spawns through the same path as sessions, so limits and cleanup are shared.
+    this.pools = new WarmPools((plan) => (this.canSpawnIdle() ? this.spawn(plan) : undefined));
+  }
+
+  private canSpawnIdle(): boolean {
+    // Warm children never take the last free slots: sessions come first.
+    return !this.stopping && this.live.size < this.opts.maxChildren - 1;
   }
 
   /** count is the number of live children, overall or for one server. */
@@ -56,11 +65,29 @@ export class Supervisor {
     return serverKey === undefined ? this.live.size : (this.perServer.get(serverKey) ?? 0);
   }
 
-  /** lease spawns a child for a new session, refusing (503) when a limit is reached. */
+  /** lease gives a new session a child: a warm one from the server's pool when the plan matches, else a cold spawn. */
   lease(plan: LaunchPlan): Lease {
     if (this.stopping) throw new AppError("unavailable", "Hearth is shutting down");
+    const warm = this.pools.take(plan);
+    if (warm) return warm;
     if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${this.opts.maxChildren} server processes; try again shortly`);
-    if (this.count(plan.serverKey) >= plan.maxSessions) throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
+    if (this.count(plan.serverKey) - this.pools.idleCount(plan.serverKey) >= plan.maxSessions) {
+      throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
+    }
+    return this.spawn(plan);
+  }
+
+  /** warm keeps `size` spawned, unused children ready for config-free sessions of this plan (0 drains). */
+  warm(plan: LaunchPlan, size: number): void {
+    this.pools.configure(plan, size);
+  }
+
+  /** poolStats reports warm-pool hits and misses, for metrics and the deployments page. */
+  poolStats(): { hits: number; misses: number; idle: number } {
+    return this.pools.stats();
+  }
+
+  private spawn(plan: LaunchPlan): Lease {
     const id = crypto.randomUUID();
     const workDir = join(this.opts.sessionsDir, id);
     mkdirSync(workDir, { mode: 0o700 });
@@ -83,13 +110,7 @@ export class Supervisor {
       logs,
     });
     this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
-    const lease: Lease = {
-      id,
-      serverKey: plan.serverKey,
-      child,
-      sandboxed: wrapped.sandboxed,
-      release: (reason) => child.stop({ reason }),
-    };
+    const lease: Lease = { id, serverKey: plan.serverKey, child, sandboxed: wrapped.sandboxed, release: (reason) => child.stop({ reason }) };
     this.live.set(id, lease);
     // Whatever ends the child (release, crash, shutdown), the bookkeeping and work dir go with it.
     void child.ended.then((end) => {
@@ -104,6 +125,7 @@ export class Supervisor {
   /** shutdown refuses new leases and ends every child (graceful, then forced). */
   async shutdown(graceMs = 2000): Promise<void> {
     this.stopping = true;
+    this.pools.drainAll();
     await Promise.all([...this.live.values()].map((l) => l.release("Hearth is shutting down")));
     await killAllChildren({ reason: "Hearth is shutting down", graceMs });
   }

@@ -63,7 +63,9 @@ describe("deploy", () => {
     expect(detail.tools.map((t: { name: string }) => t.name)).toEqual(["hello"]);
     const logs = await (await fetch(`${h.server.url}/api/v1/servers/io.github.test/hello/logs`, { headers: { authorization: `Bearer ${h.key}` } })).json();
     expect(logs.lines.some((l: { text: string }) => l.text.includes("hello-server ready"))).toBe(true);
-    expect(h.hosting.supervisor.count()).toBe(0);
+    // What is left is the warm pool (one spawned, unused child), nothing else.
+    expect(h.hosting.supervisor.count()).toBe(h.hosting.supervisor.poolStats().idle);
+    expect(h.hosting.supervisor.poolStats().idle).toBe(1);
   }, 120_000);
 
   it("deploys @modelcontextprotocol/server-everything and serves tools/list through a WebSocket session", async () => {
@@ -77,8 +79,10 @@ describe("deploy", () => {
     expect(published.status).toBe(201);
     const events = await deployWithEvents("io.github.test/everything");
     expect(events.at(-1)).toMatchObject({ phase: "ready" });
+    const before = h.hosting.supervisor.poolStats();
     const client = new Client({ name: "t", version: "1" });
     await client.connect(new WebSocketClientTransport(new URL(h.wsUrl("io.github.test/everything", `api_key=${h.key}`))));
+    expect(h.hosting.supervisor.poolStats().hits).toBe(before.hits + 1);
     const tools = await client.listTools();
     expect(tools.tools.map((t) => t.name)).toContain("echo");
     const r = await client.callTool({ name: "echo", arguments: { message: "through hearth" } });
