@@ -16,6 +16,7 @@ const WS_PATH = /^\/([^/]+)\/([^/]+)\/ws$/;
 export interface WsData {
   session: OpenedSession;
   inflight: Set<JsonRpcId>;
+  lastActivity: number;
   timers: { idle?: Timer; age?: Timer };
   unsubscribe?: () => void;
   closing: boolean;
@@ -30,11 +31,16 @@ function closeWith(ws: Ws, code: number, reason: string, notice?: string): void 
   ws.close(code, reason);
 }
 
-function touch(ws: Ws): void {
+// Activity is a timestamp written per message; one timer re-arms itself for the remaining idle
+// time, so the relay's hot path never touches timers.
+function watchIdle(ws: Ws): void {
   const { session, timers } = ws.data;
-  clearTimeout(timers.idle);
-  const secs = Math.round(session.idleTimeoutMs / 1000);
-  timers.idle = setTimeout(() => closeWith(ws, 1001, "idle timeout", `Hearth is closing this session after ${secs} s without messages`), session.idleTimeoutMs);
+  const left = ws.data.lastActivity + session.idleTimeoutMs - Date.now();
+  if (left > 0) {
+    timers.idle = setTimeout(() => watchIdle(ws), left);
+    return;
+  }
+  closeWith(ws, 1001, "idle timeout", `Hearth is closing this session after ${Math.round(session.idleTimeoutMs / 1000)} s without messages`);
 }
 
 /** wsBridge takes `/{ns}/{name}/ws` upgrades and relays frames to a per-session child, unchanged. */
@@ -51,7 +57,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         const session = openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
-        const data: WsData = { session, inflight: new Set(), timers: {}, closing: false };
+        const data: WsData = { session, inflight: new Set(), lastActivity: Date.now(), timers: {}, closing: false };
         if (server.upgrade(request, { headers, data })) return true;
         void session.lease.release("upgrade failed");
         throw new AppError("bad_request", "the WebSocket upgrade failed");
@@ -70,9 +76,9 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
           const id = responseId(line);
           if (id !== undefined) ws.data.inflight.delete(id);
           ws.send(line);
-          touch(ws);
+          ws.data.lastActivity = Date.now();
         });
-        touch(ws);
+        watchIdle(ws);
         ws.data.timers.age = setTimeout(() => closeWith(ws, 1001, "maximum session age", "Hearth is closing this session: it reached its maximum age"), session.maxAgeMs);
         void session.lease.child.ended.then(() => {
           if (ws.data.closing) return;
@@ -90,7 +96,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
           ws.data.inflight.add(frame.id);
           if (frame.method === "tools/call") usage.toolCalled(ws.data.session.serverId);
         }
-        touch(ws);
+        ws.data.lastActivity = Date.now();
         ws.data.session.lease.child.send(message).catch((e: Error) => log.debug("send to child failed", { error: e.message }));
       },
       close(ws: Ws) {
