@@ -3,6 +3,7 @@ import type { AppContext } from "../http/context.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import { detectProtections } from "../supervisor/sandbox.ts";
 import { LogRing } from "../supervisor/log-ring.ts";
+import { LogStore } from "../logs/log-store.ts";
 import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
 import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
@@ -34,9 +35,13 @@ export interface Hosting {
 export async function startHosting(ctx: AppContext, opts: { maxChildren?: number } = {}): Promise<Hosting> {
   const protections = await detectProtections();
   const logs = new Map<string, LogRing>();
+  const logStore = new LogStore(ctx.config.dataDir);
   const logsFor = (key: string) => {
     let ring = logs.get(key);
-    if (!ring) logs.set(key, (ring = new LogRing()));
+    if (!ring) {
+      logs.set(key, (ring = new LogRing()));
+      ring.subscribe((line) => logStore.append(key, line));
+    }
     return ring;
   };
   const supervisor = new Supervisor({
@@ -49,6 +54,7 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
   });
   ctx.supervisor = supervisor;
   ctx.logs = logs;
+  ctx.logStore = logStore;
   ctx.deployer = new Deployer(ctx, { runtime: process.execPath, passEnv: pickEnv(ctx.config.passEnv) });
   reconcileDeployments(ctx);
   warmAll(ctx);
@@ -61,6 +67,7 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
     async stop() {
       await supervisor.shutdown();
       usage.stop();
+      logStore.close();
     },
   };
 }

@@ -53,11 +53,15 @@ export function deployRoutes(ctx: AppContext) {
       ({ params, query, request }) => {
         const server = ownedServer(ctx, request, params.ns, params.name, "read");
         const ring = ctx.logs?.get(server.qualifiedName);
-        const lines = ring ? ring.tail(Math.min(query.tail ?? 200, 2000)) : [];
+        // History comes from the log store (it outlives restarts); the live tail from the ring.
+        const n = Math.min(query.tail ?? 200, 2000);
+        const lines = ctx.logStore ? ctx.logStore.tail(server.qualifiedName, n).map(({ at, stream, text }) => ({ at, stream, text })) : (ring?.tail(n) ?? []);
         if (!query.follow) return { lines };
         return sseResponse((w) => {
           for (const l of lines) w.send("log", l);
-          return ring?.subscribe((l) => w.send("log", l));
+          // A server with no child yet has no ring: create it so the first line reaches this tail.
+          const live = ring ?? ctx.supervisor?.logsFor(server.qualifiedName);
+          return live?.subscribe((l) => w.send("log", l));
         });
       },
       {

@@ -2,6 +2,7 @@ import type { SetupToken } from "../accounts/setup-token.ts";
 import type { Config } from "../config/config.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Deployer } from "../deploy/deployer.ts";
+import type { LogStore } from "../logs/log-store.ts";
 import type { LogRing } from "../supervisor/log-ring.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 
@@ -18,4 +19,6 @@ export interface AppContext {
   deployer?: Deployer;
   /** logs are the per-server log rings, by qualified name. */
   logs?: Map<string, LogRing>;
+  /** logStore keeps those lines on disk (logs.db), bounded, across restarts. */
+  logStore?: LogStore;
 }

@@ -34,6 +34,8 @@ export function sseResponse(start: (w: SseWriter) => (() => void) | void, keepAl
           controller.close();
         },
       };
+      // A first comment sends the headers at once, so clients see the stream open before any event.
+      controller.enqueue(encoder.encode(": stream open\n\n"));
       timer = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), keepAliveMs);
       cleanup = start(writer);
     },

@@ -82,6 +82,11 @@ export class Supervisor {
     this.pools.configure(plan, size);
   }
 
+  /** logsFor returns the per-server log ring (created on first use), for live tails. */
+  logsFor(serverKey: string): LogRing | undefined {
+    return this.opts.logsFor?.(serverKey);
+  }
+
   /** poolStats reports warm-pool hits and misses, for metrics and the deployments page. */
   poolStats(): { hits: number; misses: number; idle: number } {
     return this.pools.stats();

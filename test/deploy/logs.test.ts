@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from "bun:test";
+import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
+
+let h: HostedInstance | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe("server logs", () => {
+  it("follows a server's stderr live over SSE and keeps it in logs.db", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/loud", "crash-on-start.ts");
+    const auth = { authorization: `Bearer ${h.key}` };
+    const stream = await fetch(`${h.server.url}/api/v1/servers/io.github.test/loud/logs?follow=1`, { headers: auth });
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    const reader = stream.body!.getReader();
+    // Start a session: the fixture prints to stderr and exits, which the tail must show.
+    const ws = new WebSocket(h.wsUrl("io.github.test/loud", `api_key=${h.key}`), ["mcp"]);
+    let seen = "";
+    const deadline = Date.now() + 8000;
+    while (!seen.includes("API_KEY is not set") && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    ws.close();
+    expect(seen).toContain("event: log");
+    expect(seen).toContain("API_KEY is not set");
+    const history = await (await fetch(`${h.server.url}/api/v1/servers/io.github.test/loud/logs?tail=50`, { headers: auth })).json();
+    expect(history.lines.some((l: { text: string }) => l.text.includes("API_KEY is not set"))).toBe(true);
+  });
+
+  it("is for owners and admins only", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/loud", "crash-on-start.ts");
+    expect((await fetch(`${h.server.url}/api/v1/servers/io.github.test/loud/logs`)).status).toBe(401);
+  });
+});
