@@ -1,4 +1,3 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { ToolListing } from "./snapshots.ts";
 
@@ -28,6 +27,9 @@ async function listAll<T>(fetchPage: (cursor?: string) => Promise<{ items: T[]; 
  */
 export async function probeTools(transport: Transport, opts: { timeoutMs?: number; stderrTail?: () => string } = {}): Promise<ProbeResult> {
   const timeout = opts.timeoutMs ?? 20_000;
+  // Loaded on first probe: the SDK client builds its zod schemas at import, which would cost
+  // every start-up of Hearth tens of milliseconds for something only deploys use.
+  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
   const client = new Client({ name: "hearth-probe", version: "1" }, { capabilities: {} });
   const reqOpts = { timeout };
   try {
