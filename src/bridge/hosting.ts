@@ -4,6 +4,7 @@ import { Supervisor } from "../supervisor/supervisor.ts";
 import { detectProtections } from "../supervisor/sandbox.ts";
 import { LogRing } from "../supervisor/log-ring.ts";
 import { LogStore } from "../logs/log-store.ts";
+import { registerLiveGauges } from "../metrics/metrics.ts";
 import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
 import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
@@ -53,6 +54,10 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
     logsFor,
   });
   ctx.supervisor = supervisor;
+  registerLiveGauges(() => {
+    const pool = supervisor.poolStats();
+    return { children: supervisor.count(), poolIdle: pool.idle, poolHits: pool.hits, poolMisses: pool.misses };
+  });
   ctx.logs = logs;
   ctx.logStore = logStore;
   ctx.deployer = new Deployer(ctx, { runtime: process.execPath, passEnv: pickEnv(ctx.config.passEnv) });

@@ -3,6 +3,7 @@ import { resolvePrincipal } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
 import type { Upgrader } from "../http/server.ts";
+import { messageBytes, messages, relayLatency, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { childGoneMessage, errorFrame, inspectClientFrame, logNotification, responseId, type JsonRpcId } from "./relay.ts";
@@ -15,7 +16,8 @@ const WS_PATH = /^\/([^/]+)\/([^/]+)\/ws$/;
 /** WsData is the per-connection state of one WebSocket session. */
 export interface WsData {
   session: OpenedSession;
-  inflight: Set<JsonRpcId>;
+  /** inflight maps request ids to when they arrived, to fail them if the child dies and to time the relay. */
+  inflight: Map<JsonRpcId, number>;
   lastActivity: number;
   timers: { idle?: Timer; age?: Timer };
   unsubscribe?: () => void;
@@ -57,7 +59,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         const session = openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
-        const data: WsData = { session, inflight: new Set(), lastActivity: Date.now(), timers: {}, closing: false };
+        const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), timers: {}, closing: false };
         if (server.upgrade(request, { headers, data })) return true;
         void session.lease.release("upgrade failed");
         throw new AppError("bad_request", "the WebSocket upgrade failed");
@@ -72,9 +74,17 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
       open(ws: Ws) {
         const { session } = ws.data;
         usage.sessionOpened(session.serverId);
+        sessionsOpen.inc({ server: session.serverKey, transport: "ws" });
+        sessionsTotal.inc({ server: session.serverKey, transport: "ws" });
         ws.data.unsubscribe = session.lease.child.on("message", (line) => {
           const id = responseId(line);
-          if (id !== undefined) ws.data.inflight.delete(id);
+          const started = id === undefined ? undefined : ws.data.inflight.get(id);
+          if (started !== undefined) {
+            ws.data.inflight.delete(id!);
+            relayLatency.observe({ transport: "ws" }, (performance.now() - started) / 1000);
+          }
+          messages.inc({ direction: "to-client", transport: "ws" });
+          messageBytes.inc({ direction: "to-client", transport: "ws" }, line.length);
           ws.send(line);
           ws.data.lastActivity = Date.now();
         });
@@ -83,7 +93,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         void session.lease.child.ended.then(() => {
           if (ws.data.closing) return;
           const gone = childGoneMessage(session);
-          for (const id of ws.data.inflight) ws.send(errorFrame(id, -32000, gone.message, { stderrTail: gone.stderrTail }));
+          for (const id of ws.data.inflight.keys()) ws.send(errorFrame(id, -32000, gone.message, { stderrTail: gone.stderrTail }));
           ws.data.inflight.clear();
           closeWith(ws, 1011, "server process exited");
         });
@@ -93,13 +103,19 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         const frame = inspectClientFrame(message);
         if (frame.kind === "invalid") return void ws.send(errorFrame(frame.id, frame.error.code, frame.error.message));
         if (frame.kind === "request") {
-          ws.data.inflight.add(frame.id);
-          if (frame.method === "tools/call") usage.toolCalled(ws.data.session.serverId);
+          ws.data.inflight.set(frame.id, performance.now());
+          if (frame.method === "tools/call") {
+            usage.toolCalled(ws.data.session.serverId);
+            toolCalls.inc({ server: ws.data.session.serverKey });
+          }
         }
+        messages.inc({ direction: "to-server", transport: "ws" });
+        messageBytes.inc({ direction: "to-server", transport: "ws" }, message.length);
         ws.data.lastActivity = Date.now();
         ws.data.session.lease.child.send(message).catch((e: Error) => log.debug("send to child failed", { error: e.message }));
       },
       close(ws: Ws) {
+        sessionsOpen.dec({ server: ws.data.session.serverKey, transport: "ws" });
         ws.data.closing = true;
         clearTimeout(ws.data.timers.idle);
         clearTimeout(ws.data.timers.age);

@@ -4,6 +4,7 @@ import { installRunSpec, type InstallProgress } from "../installer/installer.ts"
 import { getVersion, type ServerRow, type VersionRow } from "../registry/catalog.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
+import { deploys, installDuration } from "../metrics/metrics.ts";
 import { logger } from "../shared/log.ts";
 import { setDeploymentState } from "./deployments.ts";
 import { probeDeployment } from "./probe.ts";
@@ -68,6 +69,7 @@ export class Deployer {
     setDeploymentState(this.ctx.dbh, server.id, "installing", { versionId: v.id, error: null });
     try {
       if (!manifest.runs) throw new AppError("invalid", "this version has nothing Hearth can run");
+      const installStarted = performance.now();
       const installed = await installRunSpec(manifest.runs, {
         cacheDir: join(this.ctx.config.dataDir, "packages"),
         runtime: this.opts.runtime,
@@ -75,6 +77,7 @@ export class Deployer {
         artifactPath: v.artifactSha256 ? join(this.ctx.config.dataDir, "artifacts", v.artifactSha256) : undefined,
         onProgress: ({ phase, ...rest }) => emit({ phase: "install", step: phase, ...rest }),
       });
+      installDuration.observe({ result: installed.cached ? "cached" : "installed" }, (performance.now() - installStarted) / 1000);
       const deployment = setDeploymentState(this.ctx.dbh, server.id, "installing", { versionId: v.id, installed });
       emit({ phase: "probing", message: "starting it once without config to list its tools" });
       const { snapshot, crashLoop } = await probeDeployment(this.ctx, key, deployment, v);
@@ -82,6 +85,7 @@ export class Deployer {
       warmDeployment(this.ctx, key, setDeploymentState(this.ctx.dbh, server.id, "ready", { versionId: v.id }));
       const done: DeployEvent = { phase: "ready", message: snapshot.needsConfig ? "deployed; it needs configuration to list its tools" : `deployed with ${snapshot.tools.length} tools`, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
       emit(done);
+      deploys.inc({ result: "ready" });
       log.info("deployed", { server: key, version: v.version, tools: snapshot.tools.length });
       return done;
     } catch (e) {
@@ -89,6 +93,7 @@ export class Deployer {
       setDeploymentState(this.ctx.dbh, server.id, "failed", { versionId: v.id, error: message });
       const failed: DeployEvent = { phase: "failed", message };
       emit(failed);
+      deploys.inc({ result: "failed" });
       log.warn("deploy failed", { server: key, version: v.version, error: message });
       return failed;
     }

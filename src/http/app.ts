@@ -2,6 +2,7 @@ import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { deployRoutes } from "../deploy/routes.ts";
+import { metricsRoutes } from "../metrics/routes.ts";
 import { registryApiRoutes } from "../registry/api-routes.ts";
 import { officialRoutes } from "../registry/official-routes.ts";
 import { AppError } from "../shared/app-error.ts";
@@ -49,6 +50,7 @@ export function createApp(ctx: AppContext) {
     .use(officialRoutes(ctx, "/v0"))
     .use(registryApiRoutes(ctx))
     .use(deployRoutes(ctx))
+    .use(metricsRoutes(ctx))
     .use(setupRoutes(ctx))
     .use(homeRoutes(ctx));
 }

@@ -1,6 +1,7 @@
 import type { Server, WebSocketHandler } from "bun";
 import { existsSync } from "node:fs";
 import { AppError } from "../shared/app-error.ts";
+import { httpRequests, routeOf } from "../metrics/metrics.ts";
 import { logger } from "../shared/log.ts";
 import type { App } from "./app.ts";
 import type { AppContext } from "./context.ts";
@@ -76,6 +77,7 @@ export function startServer<T>(ctx: AppContext, app: App, upgrader?: Upgrader<T>
         applySecurityHeaders(response.headers, https);
         response.headers.set("x-request-id", requestId);
         const path = new URL(request.url).pathname; // never the query: it can carry api_key and config
+        httpRequests.inc({ route: routeOf(path), method: request.method, status: response.status });
         log.info("request", { requestId, method: request.method, path, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10 });
         return response;
       },

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { principalFor, requireUser } from "../http/auth.ts";
+import { searchDuration } from "../metrics/metrics.ts";
 import type { AppContext } from "../http/context.ts";
 import { serverDetailJson, searchPageJson } from "./api-shape.ts";
 import { findServer, getVersion, listVersions } from "./catalog.ts";
@@ -21,7 +22,12 @@ export function registryApiRoutes(ctx: AppContext) {
   return new Elysia({ name: "registry-api" })
     .get(
       "/api/v1/servers",
-      ({ query: q, request }) => searchPageJson(searchServers(ctx.dbh, viewerOf(principalFor(ctx, request)), q.q, q.page, q.pageSize)),
+      ({ query: q, request }) => {
+        const end = searchDuration.startTimer();
+        const page = searchServers(ctx.dbh, viewerOf(principalFor(ctx, request)), q.q, q.page, q.pageSize);
+        end();
+        return searchPageJson(page);
+      },
       { query: searchQuery, detail: { summary: "Search servers (q accepts owner:, tag:, is:deployed, is:verified)", tags: ["registry"] } },
     )
     .get(

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { childEnds } from "../metrics/metrics.ts";
 import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { spawnChild, type Child, type ChildEndState } from "./child.ts";
@@ -122,6 +123,7 @@ export class Supervisor {
       this.live.delete(id);
       this.perServer.set(plan.serverKey, Math.max(0, this.count(plan.serverKey) - 1));
       rmSync(workDir, { recursive: true, force: true });
+      childEnds.inc({ state: end.state });
       log.debug("session child ended", { server: plan.serverKey, lease: id, state: end.state });
     });
     return lease;
