@@ -64,6 +64,7 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
   reconcileDeployments(ctx);
   warmAll(ctx);
   const usage = new UsageCounter(ctx.dbh);
+  ctx.usage = usage;
   return {
     supervisor,
     usage,

@@ -1,6 +1,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
 import { deployRoutes } from "../deploy/routes.ts";
 import { metricsRoutes } from "../metrics/routes.ts";
 import { registryApiRoutes } from "../registry/api-routes.ts";
@@ -51,6 +52,7 @@ export function createApp(ctx: AppContext) {
     .use(registryApiRoutes(ctx))
     .use(deployRoutes(ctx))
     .use(metricsRoutes(ctx))
+    .use(streamableHttpRoutes(ctx))
     .use(setupRoutes(ctx))
     .use(homeRoutes(ctx));
 }

@@ -1,4 +1,5 @@
 import type { SetupToken } from "../accounts/setup-token.ts";
+import type { UsageCounter } from "../bridge/usage.ts";
 import type { Config } from "../config/config.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Deployer } from "../deploy/deployer.ts";
@@ -21,4 +22,6 @@ export interface AppContext {
   logs?: Map<string, LogRing>;
   /** logStore keeps those lines on disk (logs.db), bounded, across restarts. */
   logStore?: LogStore;
+  /** usage counts sessions and tool calls of hosted servers (the Streamable HTTP bridge reports here). */
+  usage?: UsageCounter;
 }
