@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { messageBytes, messages, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { randomBytes } from "node:crypto";
 import { resolvePrincipal, userOf } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
@@ -129,6 +130,8 @@ export class StreamableHttpBridge {
     const text = await request.text();
     if (text.length > MAX_MESSAGE_BYTES / 3 && Buffer.byteLength(text) > MAX_MESSAGE_BYTES) return this.tooLarge();
     const frame = inspectClientFrame(text);
+    messages.inc({ direction: "to-server", transport: "http" });
+    messageBytes.inc({ direction: "to-server", transport: "http" }, text.length);
     if (frame.kind === "invalid") return rpcError(400, frame.error.code, frame.error.code === -32600 && text.trimStart().startsWith("[") ? BATCH : frame.error.message);
     const sid = request.headers.get("mcp-session-id");
     const json = mode === "json";
@@ -146,7 +149,10 @@ export class StreamableHttpBridge {
     const refused = this.checkVersion(request, session);
     if (refused) return refused;
     if (frame.kind === "request") {
-      if (frame.method === "tools/call") this.ctx.usage?.toolCalled(session.opened.serverId);
+      if (frame.method === "tools/call") {
+        this.ctx.usage?.toolCalled(session.opened.serverId);
+        toolCalls.inc({ server: name });
+      }
       return session.request({ id: frame.id, text, json, prime: !json && this.versionOf(request, session) >= FIRST_PRIMING_VERSION, progressToken: progressTokenOf(text) });
     }
     const cancelled = frame.kind === "notification" && frame.method === "notifications/cancelled" ? idOf(parsed(text).params?.requestId) : undefined;
@@ -188,6 +194,7 @@ export class StreamableHttpBridge {
       session = new HttpSession(id, opened, userOf(principal)!.id, this.limits, (s) => {
         this.sessions.delete(s.id);
         this.verified.delete(s.id);
+        sessionsOpen.dec({ server: s.opened.serverKey, transport: "http" });
       });
     } catch (e) {
       void opened.lease.release("the session could not be set up");
@@ -196,6 +203,8 @@ export class StreamableHttpBridge {
     this.sessions.set(id, session);
     this.verified.set(id, { digest: credentialDigest(request, url), at: Date.now() });
     this.ctx.usage?.sessionOpened(opened.serverId);
+    sessionsOpen.inc({ server: name, transport: "http" });
+    sessionsTotal.inc({ server: name, transport: "http" });
     return session;
   }
 
