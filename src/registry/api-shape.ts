@@ -25,11 +25,14 @@ export function searchHitJson(h: SearchHit) {
   };
 }
 
-/** searchPageJson is Smithery's `{servers, pagination}` list shape. */
+/**
+ * searchPageJson is Smithery's `{servers, pagination}` list shape, plus `totalCountExact`: false
+ * when counting stopped early and `totalCount` means "at least this many".
+ */
 export function searchPageJson(p: SearchPage) {
   return {
     servers: p.hits.map(searchHitJson),
-    pagination: { currentPage: p.page, pageSize: p.pageSize, totalPages: Math.ceil(p.total / p.pageSize), totalCount: p.total },
+    pagination: { currentPage: p.page, pageSize: p.pageSize, totalPages: Math.ceil(p.total / p.pageSize), totalCount: p.total, totalCountExact: p.totalExact },
   };
 }
 

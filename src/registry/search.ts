@@ -1,5 +1,5 @@
-import type { SQLQueryBindings } from "bun:sqlite";
 import type { DbHandle } from "../db/client.ts";
+import { planPage } from "./search-plan.ts";
 import { visibleSql, type Viewer } from "./visibility.ts";
 
 /** SearchQuery is a parsed search box: words for full-text, plus Smithery-style filters. */
@@ -31,7 +31,9 @@ export interface SearchHit {
 /** SearchPage is one page of hits with the total count. */
 export interface SearchPage {
   hits: SearchHit[];
+  /** Matches in all; when not totalExact, at least this many (counting stops at LIMITS.totalCap in search-plan.ts). */
   total: number;
+  totalExact: boolean;
   page: number;
   pageSize: number;
 }
@@ -55,50 +57,31 @@ export function parseSearchQuery(q: string): SearchQuery {
   return out;
 }
 
-// Column weights: name, title, description, tags, tools. A name match outweighs a mention.
-const RANK = "bm25(servers_fts, 10.0, 6.0, 1.0, 3.0, 2.0)";
-// Hosted servers rank higher (as on Smithery): a 25% relevance boost, not an override.
-const BOOSTED = `(${RANK}) * (CASE WHEN s.deployed THEN 1.25 ELSE 1.0 END)`;
 const TOOL_COUNT = `(SELECT json_array_length(ts.tools) FROM tool_snapshots ts JOIN server_versions v ON v.id = ts.version_id
   WHERE v.server_id = s.id AND v.is_latest = 1 ORDER BY ts.id DESC LIMIT 1)`;
 const COLUMNS = `s.id, s.qualified_name AS qualifiedName, s.title, s.description, s.icon_url AS iconUrl, s.homepage,
   s.verified, s.deployed, s.visibility, s.use_count AS useCount, s.created_at AS createdAt, s.updated_at AS updatedAt`;
 
-/** searchServers runs a search for a viewer: FTS5 relevance, then deployed, then use count. */
+type HitRow = Omit<SearchHit, "verified" | "deployed"> & { verified: number; deployed: number };
+
+/**
+ * searchServers runs a search for a viewer: FTS5 relevance, then deployed, then use count (see
+ * planPage for how large result sets are ranked). Without words, results come in static order.
+ */
 export function searchServers(dbh: DbHandle, viewer: Viewer, q: string, page = 1, pageSize = 20): SearchPage {
-  const parsed = parseSearchQuery(q);
-  const vis = visibleSql(viewer);
-  const where: string[] = [vis.clause];
-  const params: SQLQueryBindings[] = [...vis.params];
-  if (parsed.owner) {
-    where.push("n.name = ? COLLATE NOCASE");
-    params.push(parsed.owner);
-  }
-  for (const tag of parsed.tags) {
-    where.push("EXISTS (SELECT 1 FROM json_each(s.tags) WHERE lower(json_each.value) = ?)");
-    params.push(tag);
-  }
-  if (parsed.deployed) where.push("s.deployed = 1");
-  if (parsed.verified) where.push("s.verified = 1");
   const size = Math.min(Math.max(1, Math.floor(pageSize)), 100);
   const pg = Math.max(1, Math.floor(page));
-  let from = "servers s JOIN namespaces n ON n.id = s.namespace_id";
-  let order = "s.deployed DESC, s.use_count DESC, s.updated_at DESC, s.id";
-  if (parsed.words.length) {
-    from = "servers_fts f JOIN servers s ON s.id = f.rowid JOIN namespaces n ON n.id = s.namespace_id";
-    where.unshift("servers_fts MATCH ?");
-    params.unshift(parsed.words.map((w) => `"${w}"*`).join(" "));
-    order = `${BOOSTED}, s.use_count DESC, s.id`;
-  }
-  const whereSql = where.join(" AND ");
-  const total = (dbh.sqlite.query(`SELECT count(*) AS n FROM ${from} WHERE ${whereSql}`).get(...params) as { n: number }).n;
-  const rows = dbh.sqlite
-    .query(`SELECT ${COLUMNS}, ${TOOL_COUNT} AS toolCount FROM ${from} WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, size, (pg - 1) * size) as (Omit<SearchHit, "verified" | "deployed"> & { verified: number; deployed: number })[];
-  return {
-    hits: rows.map((r) => ({ ...r, verified: r.verified === 1, deployed: r.deployed === 1 })),
-    total,
-    page: pg,
-    pageSize: size,
-  };
+  // ANONYMOUS sees public servers only (visibility.ts); everyone else goes by visibleSql's rule.
+  const vis = { ...visibleSql(viewer), publicOnly: viewer.userId === null && !viewer.isAdmin };
+  const found = planPage(dbh.sqlite, vis, parseSearchQuery(q), (pg - 1) * size, size);
+  // Details (and the tool count, a subquery) only for the page's rows, put back in result order.
+  const rows = found.ids.length
+    ? (dbh.sqlite.query(`SELECT ${COLUMNS}, ${TOOL_COUNT} AS toolCount FROM servers s WHERE s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(found.ids)) as HitRow[])
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const hits = found.ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ ...r, verified: r.verified === 1, deployed: r.deployed === 1 }] : [];
+  });
+  return { hits, total: found.total, totalExact: found.totalExact, page: pg, pageSize: size };
 }
