@@ -49,5 +49,7 @@ export function importCatalog(dbh: DbHandle, owner: User, text: string): ImportR
       }
     });
   })();
+  // A bulk load leaves the FTS index in many segments; merging them keeps search fast (see search-plan.ts).
+  if (report.accepted > 100) dbh.sqlite.exec("INSERT INTO servers_fts(servers_fts) VALUES('optimize')");
   return report;
 }
