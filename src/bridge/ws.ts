@@ -12,6 +12,8 @@ import type { UsageCounter } from "./usage.ts";
 
 const log = logger("bridge.ws");
 const WS_PATH = /^\/([^/]+)\/([^/]+)\/ws$/;
+// Past this much unsent data to one client, the relay stops reading its child.
+const BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 
 /** WsData is the per-connection state of one WebSocket session. */
 export interface WsData {
@@ -87,6 +89,9 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
           messageBytes.inc({ direction: "to-client", transport: "ws" }, line.length);
           ws.send(line);
           ws.data.lastActivity = Date.now();
+          // A client that doesn't read: stop reading the child (its stdout pipe fills, it blocks on
+          // write) rather than buffering without bound; `drain` resumes it.
+          if (ws.getBufferedAmount() > BACKPRESSURE_BYTES) session.lease.child.pauseOutput();
         });
         watchIdle(ws);
         ws.data.timers.age = setTimeout(() => closeWith(ws, 1001, "maximum session age", "Hearth is closing this session: it reached its maximum age"), session.maxAgeMs);
@@ -113,6 +118,9 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         messageBytes.inc({ direction: "to-server", transport: "ws" }, message.length);
         ws.data.lastActivity = Date.now();
         ws.data.session.lease.child.send(message).catch((e: Error) => log.debug("send to child failed", { error: e.message }));
+      },
+      drain(ws: Ws) {
+        if (ws.getBufferedAmount() < BACKPRESSURE_BYTES / 2) ws.data.session.lease.child.resumeOutput();
       },
       close(ws: Ws) {
         sessionsOpen.dec({ server: ws.data.session.serverKey, transport: "ws" });

@@ -18,6 +18,25 @@ export interface ChildOutputOptions {
 export interface ChildOutput {
   drained: Promise<void>;
   cancel(): void;
+  /** pause stops reading stdout (stderr keeps draining): the pipe fills and the child blocks on write. */
+  pause(): void;
+  resume(): void;
+}
+
+/** Gate holds the stdout reader while a slow client catches up. */
+class Gate {
+  private waiting: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+  pause(): void {
+    this.waiting ??= new Promise((resolve) => (this.open = resolve));
+  }
+  resume(): void {
+    this.open?.();
+    this.waiting = this.open = undefined;
+  }
+  get wait(): Promise<void> | undefined {
+    return this.waiting;
+  }
 }
 
 /**
@@ -50,12 +69,16 @@ export function readChildOutput(opts: ChildOutputOptions): ChildOutput {
     },
   });
   const readers = [opts.stdout.getReader(), opts.stderr.getReader()] as const;
-  const drained = Promise.all([pump(readers[0], stdout, opts.onNote), pump(readers[1], stderr, opts.onNote)]).then(() => {});
+  const gate = new Gate();
+  const drained = Promise.all([pump(readers[0], stdout, opts.onNote, gate), pump(readers[1], stderr, opts.onNote)]).then(() => {});
   return {
     drained,
     cancel: () => {
+      gate.resume();
       for (const reader of readers) reader.cancel().catch(() => {});
     },
+    pause: () => gate.pause(),
+    resume: () => gate.resume(),
   };
 }
 
@@ -75,9 +98,10 @@ function frameMessage(bytes: Uint8Array, decoder: TextDecoder, note: (text: stri
   return text;
 }
 
-async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, splitter: LineSplitter, note: (t: string) => void): Promise<void> {
+async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, splitter: LineSplitter, note: (t: string) => void, gate?: Gate): Promise<void> {
   try {
     for (;;) {
+      if (gate?.wait) await gate.wait;
       const { done, value } = await reader.read();
       if (done) break;
       splitter.push(value);

@@ -57,6 +57,9 @@ export interface Child {
   /** ended resolves once, with the terminal state, after the leader is reaped and its group is gone. */
   readonly ended: Promise<ChildEndState>;
   send(line: string): Promise<void>;
+  /** pauseOutput stops reading the child's stdout (backpressure from a slow client); stderr keeps draining. */
+  pauseOutput(): void;
+  resumeOutput(): void;
   stop(opts?: StopOptions): Promise<ChildEndState>;
   on<E extends keyof ChildEvents>(event: E, listener: ChildEvents[E]): () => void;
 }
@@ -96,6 +99,7 @@ class ChildProcess implements Child {
   readonly ended: Promise<ChildEndState>;
   private current: ChildState = { state: "starting" };
   private proc: Proc | undefined;
+  private output: ChildOutput | undefined;
   private resolveEnded: (s: ChildEndState) => void = () => {};
   private readonly listeners: Listeners = { message: new Set(), stderr: new Set(), state: new Set() };
   private readonly stderrTail: string[] = [];
@@ -142,7 +146,7 @@ class ChildProcess implements Child {
     this.proc = proc;
     trackChild(this);
     this.transition({ state: "running", pid: proc.pid });
-    const output = readChildOutput({
+    const output = (this.output = readChildOutput({
       stdout: proc.stdout,
       stderr: proc.stderr,
       maxMessageBytes: this.maxMessageBytes,
@@ -150,7 +154,7 @@ class ChildProcess implements Child {
       onMessage: (line) => this.emit("message", line),
       onStderr: (line) => this.onStderrLine(line),
       onNote: (text) => this.note(text),
-    });
+    }));
     void this.watch(proc, output).catch((e: unknown) => {
       // Never leave `ended` pending: report what went wrong and end with what we know.
       this.note(`watching the child failed: ${messageOf(e)}`);
@@ -173,6 +177,14 @@ class ChildProcess implements Child {
     } catch (e) {
       throw new AppError("unavailable", `cannot send to ${this.label}: its stdin is closed`, { cause: e });
     }
+  }
+
+  pauseOutput(): void {
+    if (this.current.state === "running") this.output?.pause();
+  }
+
+  resumeOutput(): void {
+    this.output?.resume();
   }
 
   stop(opts: StopOptions = {}): Promise<ChildEndState> {
@@ -214,6 +226,8 @@ class ChildProcess implements Child {
   // Runs once per child, whoever ends it: the child itself, stop(), or a signal from outside.
   private async watch(proc: Proc, output: ChildOutput): Promise<void> {
     await proc.exited;
+    // Whatever a slow client holds up, the last messages are read so the end state comes after them.
+    output.resume();
     // The leader is gone: anything left in its group is an orphan that nobody else will stop.
     signalGroup(proc.pid, "SIGKILL");
     if (!(await waitGroupGone(proc.pid, GROUP_GONE_TIMEOUT_MS))) {
