@@ -125,6 +125,53 @@ describe("WebSocket bridge", () => {
     expect(h.hosting.supervisor.count()).toBe(0);
   });
 
+  it("closes a frame over the message limit (1009) and stays up for others", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/echo", "echo-server.ts");
+    const ws = await rawSocket(h.wsUrl("io.github.test/echo", `api_key=${h.key}`));
+    const done = closed(ws);
+    ws.send("x".repeat(17 * 1024 * 1024));
+    expect((await done).code).toBe(1009);
+    const again = await rawSocket(h.wsUrl("io.github.test/echo", `api_key=${h.key}`));
+    again.send(init);
+    expect(JSON.parse(await nextMessage(again)).id).toBe(1);
+    again.close();
+  });
+
+  it("relays a request sent before initialize to the server, which answers it (the bridge is transparent)", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/echo", "echo-server.ts");
+    const ws = await rawSocket(h.wsUrl("io.github.test/echo", `api_key=${h.key}`));
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }));
+    const reply = JSON.parse(await nextMessage(ws));
+    expect(reply.id).toBe(9);
+    ws.close();
+  });
+
+  it("answers 500 parallel requests on one session, each once", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/echo", "echo-server.ts");
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new WebSocketClientTransport(new URL(h.wsUrl("io.github.test/echo", `api_key=${h.key}`))));
+    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => client.callTool({ name: "echo", arguments: { message: `m${i}` } })));
+    expect(results.map((r) => (r.content as { text: string }[])[0]!.text)).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
+    await client.close();
+  });
+
+  it("refuses a config with a wrong-typed field (422) and passes dot-notation values to the child", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/typed", "echo-server.ts", {
+      packages: [{ registryType: "npm", identifier: "@t/typed", version: "1.0.0", transport: { type: "stdio" }, environmentVariables: [{ name: "PORT", format: "number", isRequired: true }] }],
+    });
+    const upgrade = { upgrade: "websocket", connection: "upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
+    const bad = await fetch(h.wsUrl("io.github.test/typed", `api_key=${h.key}&PORT=%22abc%22`).replace(/^ws/, "http"), { headers: upgrade });
+    expect(bad.status).toBe(422);
+    const ws = await rawSocket(h.wsUrl("io.github.test/typed", `api_key=${h.key}&PORT=8080`));
+    ws.send(init);
+    expect(JSON.parse(await nextMessage(ws)).id).toBe(1);
+    ws.close();
+  });
+
   it("ends the child when the client disconnects mid-call", async () => {
     h = await startHosted();
     h.deployFixture("io.github.test/echo", "echo-server.ts");
