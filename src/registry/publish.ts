@@ -10,6 +10,16 @@ import { latestToolsText } from "./snapshots.ts";
 import { toServerJson } from "./server-json-out.ts";
 import { isNewer } from "./versions.ts";
 
+// smithery.yaml's commandFunction can be evaluated (sandboxed, src/installer/command-function.ts),
+// but what it starts comes from the publisher's repository build, which Hearth does not do.
+const SMITHERY_NOT_YET = "smithery.yaml servers start from a build of their repository, which Hearth does not do yet: publish a server.json with an npm package or an uploaded tarball";
+
+function deployability(m: NormalisedManifest): { deployable: boolean; reason: string | null } {
+  if (m.runs === null) return { deployable: false, reason: m.notRunnableReason ?? (m.remotes.length ? "remote-only server: connect to its URL directly" : "no runnable package") };
+  if (m.runs.kind === "smithery-function") return { deployable: false, reason: SMITHERY_NOT_YET };
+  return { deployable: !m.notRunnableReason, reason: m.notRunnableReason ?? null };
+}
+
 /** PublishInput is a parsed manifest plus what the publisher chose around it. */
 export interface PublishInput {
   manifest: NormalisedManifest;
@@ -73,8 +83,8 @@ export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInp
         manifest: { ...m, raw: undefined },
         serverJson: toServerJson(m, qn.qualified),
         runKind: m.runs?.kind ?? (m.remotes.length ? "remote" : null),
-        deployable: m.runs !== null && !m.notRunnableReason,
-        notDeployableReason: m.runs === null ? (m.notRunnableReason ?? (m.remotes.length ? "remote-only server: connect to its URL directly" : "no runnable package")) : (m.notRunnableReason ?? null),
+        deployable: deployability(m).deployable,
+        notDeployableReason: deployability(m).reason,
         configSchema: m.configSchema,
         exampleConfig: m.exampleConfig ?? null,
         artifactSha256: input.artifactSha256 ?? null,
