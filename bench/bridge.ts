@@ -1,18 +1,16 @@
 // Bridge overhead, side by side in one run: 2,000 sequential `echo` calls to server-everything
 // direct over stdio vs through Hearth's WebSocket and Streamable HTTP endpoints (same child
 // runtime: the embedded bun), and connect-to-initialized cold vs from the warm pool.
-// Run: bun bench/bridge.ts [calls]
+// Run: bun bench/bridge.ts [calls] (`bun run bench` runs these with peers and rounds)
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/websocket.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { getDeployment } from "../src/deploy/deployments.ts";
-import { warmDeployment } from "../src/deploy/warm.ts";
-import { findServer } from "../src/registry/catalog.ts";
-import { ANONYMOUS } from "../src/registry/visibility.ts";
 import { configureLogging } from "../src/shared/log.ts";
-import { NAME, setPoolSize, startBenchHearth, type BenchHearth } from "./lib/hearth.ts";
+import { connectTimes } from "./lib/connect.ts";
+import { NAME, startBenchHearth } from "./lib/hearth.ts";
+import { hearthWs } from "./lib/paths.ts";
 import { fmtMs, percentile, table } from "./lib/stats.ts";
 
 configureLogging({ level: "error" });
@@ -32,26 +30,6 @@ async function echoLatencies(transport: Transport, calls: number): Promise<numbe
   return out;
 }
 
-async function connectTimes(b: BenchHearth, n: number, pool: number): Promise<number[]> {
-  setPoolSize(b, pool);
-  const server = findServer(b.h.ctx.dbh, { ...ANONYMOUS, isAdmin: true }, NAME);
-  warmDeployment(b.h.ctx, NAME, getDeployment(b.h.ctx.dbh, server.id)!);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (pool > 0) {
-      const end = Date.now() + 10_000;
-      while (b.h.hosting.supervisor.poolStats().idle < pool && Date.now() < end) await Bun.sleep(10);
-      await Bun.sleep(300); // let the pooled child finish loading before the clock starts, as in real use
-    }
-    const t0 = performance.now();
-    const client = new Client({ name: "bench", version: "1" });
-    await client.connect(new WebSocketClientTransport(new URL(b.h.wsUrl(NAME, `api_key=${b.h.key}`))));
-    out.push(performance.now() - t0);
-    await client.close();
-  }
-  return out;
-}
-
 const b = await startBenchHearth();
 try {
   const rows: (string | number)[][] = [];
@@ -67,8 +45,8 @@ try {
   }
   console.log(`bridge overhead: ${CALLS} sequential echo calls to server-everything (medians; ratio = median / direct median)\n`);
   console.log(table(["path", "median", "p99", "ratio", "target"], rows));
-  const cold = await connectTimes(b, 10, 0);
-  const warm = await connectTimes(b, 10, 1);
+  const cold = await connectTimes(b, hearthWs(b), 10, 0);
+  const warm = await connectTimes(b, hearthWs(b), 10, 1);
   console.log("\nconnect to initialized over WebSocket (10 connects each)\n");
   console.log(table(["mode", "median", "min", "max", "target"], [
     ["cold (spawn + load + initialize)", fmtMs(percentile(cold, 50)), fmtMs(Math.min(...cold)), fmtMs(Math.max(...cold)), "<= 250 ms"],

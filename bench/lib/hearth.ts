@@ -9,6 +9,7 @@ import { startHosted, type HostedInstance } from "../../test/helpers/hosted.ts";
 import { serverJson } from "../../test/helpers/registry.ts";
 import { tempDir } from "../../test/helpers/temp.ts";
 import { packFixture } from "../../test/fixtures/installer/build.ts";
+import { track } from "./cleanup.ts";
 
 /** EVERYTHING is the installed devDependency we pack and deploy. */
 export const EVERYTHING = join(import.meta.dir, "../../node_modules/@modelcontextprotocol/server-everything");
@@ -52,5 +53,23 @@ export async function startBenchHearth(flags: Record<string, string> = {}): Prom
 
 /** setPoolSize changes the bench server's warm pool (0 = every connect is cold). */
 export function setPoolSize(b: BenchHearth, size: number): void {
-  b.h.ctx.dbh.sqlite.query("UPDATE deployments SET settings = json_set(settings, '$.poolSize', ?)").run(size);
+  setDeploymentSetting(b, "poolSize", size);
+}
+
+/** setDeploymentSetting changes one numeric deployment setting of the bench server (e.g. maxSessions). */
+export function setDeploymentSetting(b: BenchHearth, key: "poolSize" | "maxSessions" | "idleTimeoutSec", value: number): void {
+  b.h.ctx.dbh.sqlite.query(`UPDATE deployments SET settings = json_set(settings, '$.${key}', ?)`).run(value);
+}
+
+/** withBenchHearth runs fn against a fresh bench Hearth, registered for cleanup on signals, and closes it. */
+export async function withBenchHearth<T>(needles: string[], fn: (b: BenchHearth) => Promise<T>): Promise<T> {
+  const b = await startBenchHearth();
+  needles.push(b.h.ctx.config.dataDir);
+  const untrack = track(() => b.close());
+  try {
+    return await fn(b);
+  } finally {
+    untrack();
+    await b.close();
+  }
 }
