@@ -53,8 +53,10 @@ export const serveCommand: Command = {
         log.info("stopped");
         resolve();
       };
-      process.once("SIGINT", () => void stop("SIGINT"));
-      process.once("SIGTERM", () => void stop("SIGTERM"));
+      // `on`, not `once`: the supervisor's exit hooks yield to another listener only while one is
+      // registered (src/supervisor/child-registry.ts), and a once-listener is gone by then.
+      process.on("SIGINT", () => void stop("SIGINT"));
+      process.on("SIGTERM", () => void stop("SIGTERM"));
     });
     return 0;
   },
