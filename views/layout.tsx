@@ -5,8 +5,12 @@ export interface LayoutProps {
   title: string;
   user?: { email: string; role: string } | undefined;
   csrfToken?: string | undefined;
-  assets: { css: string; htmx: string; app: string };
+  assets: { css: string; htmx: string; app: string; sse?: string };
   query?: string;
+  /** hideTopSearch leaves the header's search box out (the home page has its own). */
+  hideTopSearch?: boolean;
+  /** head is extra markup for <head> (a no-JS refresh while a deploy runs). */
+  head?: Children;
   children?: Children;
 }
 
@@ -25,7 +29,9 @@ export function Layout(p: LayoutProps): JSX.Element {
           <link rel="stylesheet" href={p.assets.css} />
           <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <script src={p.assets.htmx} defer></script>
+          {p.assets.sse ? <script src={p.assets.sse} defer></script> : ""}
           <script src={p.assets.app} defer></script>
+          {p.head ?? ""}
         </head>
         <body>
           <a class="skip" href="#main">
@@ -38,13 +44,18 @@ export function Layout(p: LayoutProps): JSX.Element {
               </span>{" "}
               Hearth
             </a>
-            <form class="top-search" action="/" method="get" role="search">
-              <label class="visually-hidden" for="top-q">
-                Search servers
-              </label>
-              <input id="top-q" type="search" name="q" value={p.query ?? ""} placeholder="Search MCP servers…" autocomplete="off" />
-            </form>
+            {p.hideTopSearch ? (
+              <span class="top-spacer"></span>
+            ) : (
+              <form class="top-search" action="/" method="get" role="search">
+                <label class="visually-hidden" for="top-q">
+                  Search servers
+                </label>
+                <input id="top-q" type="search" name="q" value={p.query ?? ""} placeholder="Search MCP servers…" autocomplete="off" />
+              </form>
+            )}
             <nav class="top-nav" aria-label="Main">
+              <a href="/">Servers</a>
               <a href="/publish">Publish</a>
               {p.user ? (
                 <>

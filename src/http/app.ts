@@ -7,7 +7,13 @@ import { metricsRoutes } from "../metrics/routes.ts";
 import { registryApiRoutes } from "../registry/api-routes.ts";
 import { officialRoutes } from "../registry/official-routes.ts";
 import { AppError } from "../shared/app-error.ts";
+import { connectRoutes } from "../ui/connect-routes.ts";
 import { homeRoutes } from "../ui/home-routes.ts";
+import { hostingRoutes } from "../ui/hosting-routes.ts";
+import { loginRoutes } from "../ui/login-routes.ts";
+import { playgroundRoutes } from "../ui/playground-routes.ts";
+import { publishRoutes } from "../ui/publish-routes.ts";
+import { serverRoutes } from "../ui/server-routes.ts";
 import { setupRoutes } from "../ui/setup-routes.ts";
 import type { AppContext } from "./context.ts";
 import { errorResponse, toPublicError } from "./errors.ts";
@@ -54,6 +60,12 @@ export function createApp(ctx: AppContext) {
     .use(metricsRoutes(ctx))
     .use(streamableHttpRoutes(ctx))
     .use(setupRoutes(ctx))
+    .use(loginRoutes(ctx))
+    .use(publishRoutes(ctx))
+    .use(serverRoutes(ctx))
+    .use(connectRoutes(ctx))
+    .use(playgroundRoutes(ctx))
+    .use(hostingRoutes(ctx))
     .use(homeRoutes(ctx));
 }
 

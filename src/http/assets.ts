@@ -36,7 +36,7 @@ export function assetUrl(name: keyof typeof assets & string): string {
 }
 
 /** pageAssets are the URLs every page's layout links. */
-export const pageAssets = { css: assetUrl("app.css"), htmx: assetUrl("htmx.min.js"), app: assetUrl("app.js") };
+export const pageAssets = { css: assetUrl("app.css"), htmx: assetUrl("htmx.min.js"), app: assetUrl("app.js"), sse: assetUrl("hx-sse.min.js") };
 
 /** serveAsset answers a static request with ETag/304 and long-lived cache headers. */
 export function serveAsset(name: string, ifNoneMatch: string | null): Response {

@@ -13,7 +13,7 @@ export function ErrorPage(p: ErrorPageProps): JSX.Element {
   return (
     <Layout title={p.title} assets={p.assets}>
       <section class="panel narrow error-page">
-        <p class="status-code">{String(p.status)}</p>
+        <p class="status-code" safe>{String(p.status)}</p>
         <h1 safe>{p.title}</h1>
         <p safe>{p.message}</p>
         <p>

@@ -1,0 +1,121 @@
+import { escapeHtml } from "@kitajs/html";
+import { Elysia } from "elysia";
+import type { DeployRun } from "../deploy/deployer.ts";
+import type { AppContext } from "../http/context.ts";
+import { AppError, isAppError } from "../shared/app-error.ts";
+import type { LogLine as Line } from "../supervisor/log-ring.ts";
+import { DeployProgressView, DeployStatus, ServerDeploymentsPage } from "../../views/pages/server-deployments-page.tsx";
+import { LogLine, ServerLogsPage, type LogFilter } from "../../views/pages/server-logs-page.tsx";
+import { formString, readForm, requireCsrf } from "./csrf.ts";
+import { progressOf } from "./deploy-progress.ts";
+import { fragmentStream } from "./fragment-stream.ts";
+import { html, redirect } from "./html.ts";
+import { isFragmentRequest, loginPath, pageContext } from "./page-context.ts";
+import { loadServerPage, requireManager } from "./server-page-data.ts";
+
+const NO_STORE = { "cache-control": "no-store" };
+const TAIL = 500;
+
+// The server is looked up first, so a private one is 404 (not "sign in") to those who can't see it.
+function managed(ctx: AppContext, request: Request, ns: string, name: string) {
+  const page = pageContext(ctx, request);
+  const data = loadServerPage(ctx, page, ns, name);
+  return { page, data, base: `/${data.server.qualifiedName}`, signIn: page.user ? undefined : redirect(loginPath(request)), check: () => requireManager(data, page) };
+}
+
+function logFilter(params: URLSearchParams): LogFilter {
+  const stream = params.get("stream");
+  return { q: (params.get("q") ?? "").slice(0, 200), stream: stream === "stderr" || stream === "hearth" ? stream : "" };
+}
+
+function passes(f: LogFilter, l: Line): boolean {
+  return (!f.stream || l.stream === f.stream) && (!f.q || l.text.toLowerCase().includes(f.q.toLowerCase()));
+}
+
+/** hostingRoutes serve the owners' tabs: Deployments (deploy with live progress) and Logs (live tail). */
+export function hostingRoutes(ctx: AppContext) {
+  return new Elysia({ name: "ui-hosting" })
+    .get("/:ns/:name/deployments", ({ request, params }) => {
+      // An anonymous visitor is sent to sign in; a signed-in non-owner gets 403.
+      const { page, data, base, signIn, check } = managed(ctx, request, params.ns, params.name);
+      if (signIn) return signIn;
+      check();
+      const run = ctx.deployer?.current(data.server.id);
+      return html(
+        ServerDeploymentsPage({
+          data,
+          layout: page.layout,
+          csrfToken: page.csrfToken ?? "",
+          hosting: Boolean(ctx.deployer),
+          activeSessions: ctx.supervisor?.count(data.server.qualifiedName) ?? 0,
+          status: { base, follow: Boolean(run), progress: run ? progressOf(run.events) : undefined },
+        }),
+        { headers: NO_STORE },
+      );
+    })
+    .post(
+      "/:ns/:name/deployments",
+      async ({ request, params }) => {
+        const form = await readForm(request);
+        requireCsrf(ctx, request, form);
+        const { data, base, check } = managed(ctx, request, params.ns, params.name);
+        check();
+        if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
+        let run: DeployRun | undefined;
+        let error: string | undefined;
+        try {
+          run = ctx.deployer.deploy(data.server, formString(form, "version") || "latest");
+        } catch (e) {
+          if (!isAppError(e) || e.code === "internal") throw e;
+          error = e.message;
+        }
+        if (!isFragmentRequest(request)) return redirect(`${base}/deployments`);
+        return html(DeployStatus({ base, follow: Boolean(run), error, progress: run ? progressOf(run.events) : undefined }), { headers: NO_STORE });
+      },
+      { parse: "none" },
+    )
+    .get("/:ns/:name/deployments/progress", ({ request, params }) => {
+      const { data, base, check } = managed(ctx, request, params.ns, params.name);
+      check();
+      const run = ctx.deployer?.current(data.server.id);
+      return fragmentStream((w) => {
+        const show = () => w.fragment(DeployProgressView({ progress: progressOf(run?.events ?? []), base }));
+        // Nothing running (it ended before we connected): say so and end, without hx-sse reconnecting.
+        if (!run) {
+          w.fragment(`<p class="muted">No deploy is running. <a href="${escapeHtml(base)}/deployments">Refresh</a> to see the current state.</p>`);
+          w.event("done");
+          w.close();
+          return;
+        }
+        show();
+        const unsubscribe = run.subscribe(show);
+        void run.done.then(() => {
+          show();
+          w.event("done");
+          w.close();
+        });
+        return unsubscribe;
+      });
+    })
+    .get("/:ns/:name/logs", ({ request, params }) => {
+      const { page, data, signIn, check } = managed(ctx, request, params.ns, params.name);
+      if (signIn) return signIn;
+      check();
+      const filter = logFilter(new URL(request.url).searchParams);
+      const key = data.server.qualifiedName;
+      // History comes from the log store (it outlives restarts), else from the live ring.
+      const all = ctx.logStore ? ctx.logStore.tail(key, 2000) : (ctx.logs?.get(key)?.tail(2000) ?? []);
+      const lines = all.filter((l) => passes(filter, l)).slice(-TAIL);
+      return html(ServerLogsPage({ data, layout: page.layout, lines, filter, live: Boolean(ctx.supervisor) }), { headers: NO_STORE });
+    })
+    .get("/:ns/:name/logs/stream", ({ request, params }) => {
+      const { data, check } = managed(ctx, request, params.ns, params.name);
+      check();
+      const filter = logFilter(new URL(request.url).searchParams);
+      // A server with no child yet has no ring: logsFor creates it, so its first line reaches this tail.
+      const ring = ctx.logs?.get(data.server.qualifiedName) ?? ctx.supervisor?.logsFor(data.server.qualifiedName);
+      if (!ring) throw new AppError("unavailable", "this Hearth is not hosting servers, so there is nothing to follow");
+      return fragmentStream((w) => ring.subscribe((l) => passes(filter, l) && w.fragment(LogLine({ line: l }))));
+    });
+}
+

@@ -1,0 +1,96 @@
+import { Elysia } from "elysia";
+import type { AppContext } from "../http/context.ts";
+import { storeArtifact } from "../registry/artifacts.ts";
+import { parseManifest, type ManifestFormat } from "../registry/manifest-detect.ts";
+import { MAX_MANIFEST_BYTES } from "../registry/manifest-input.ts";
+import { publishVersion } from "../registry/publish.ts";
+import { isAppError } from "../shared/app-error.ts";
+import { emptyPublishForm, PublishForm, PublishPage, type PublishFormState } from "../../views/pages/publish-page.tsx";
+import { formString, readForm, requireCsrf } from "./csrf.ts";
+import { html, redirect } from "./html.ts";
+import { isFragmentRequest, loginPath, pageContext } from "./page-context.ts";
+
+const FORMATS = new Set(["server.json", "smithery.yaml"]);
+
+/** Invalid is a form that can't be published, with errors by field. */
+class Invalid extends Error {
+  constructor(readonly errors: Record<string, string[]>) {
+    super("invalid publish form");
+  }
+}
+
+function add(errors: Record<string, string[]>, field: string, message: string): void {
+  (errors[field] ??= []).push(message);
+}
+
+/** errorsOf puts an AppError's details next to the fields they are about; the rest belong to the manifest. */
+export function errorsOf(e: unknown, source: "manifest" | "file", nameGiven: boolean): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  if (!isAppError(e)) throw e;
+  if (e.code === "forbidden" || e.code === "conflict") {
+    add(errors, nameGiven ? "name" : source, e.message);
+    return errors;
+  }
+  if (!e.details.length) add(errors, e.code === "too_large" ? source : source, e.message);
+  for (const d of e.details) {
+    const field = d.pointer === "/name" && nameGiven ? "name" : d.pointer === "/visibility" || d.pointer === "/format" || d.pointer === "/artifact" ? d.pointer.slice(1) : source;
+    const where = field === source && d.pointer && !d.message.includes(d.pointer) ? `${d.pointer}: ` : "";
+    add(errors, field, `${where}${d.message}`);
+  }
+  if (e.details.length && errors[source]) errors[source]!.unshift(e.message);
+  return errors;
+}
+
+async function readManifest(form: FormData): Promise<{ bytes: Uint8Array; filename?: string; source: "manifest" | "file" }> {
+  const file = form.get("file");
+  if (file instanceof File && file.size > 0) {
+    if (file.size > MAX_MANIFEST_BYTES) throw new Invalid({ file: [`a manifest is at most ${MAX_MANIFEST_BYTES} bytes`] });
+    return { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name, source: "file" };
+  }
+  const text = formString(form, "manifest");
+  if (!text.trim()) throw new Invalid({ manifest: ["paste a server.json or smithery.yaml, or upload one"] });
+  return { bytes: new TextEncoder().encode(text), source: "manifest" };
+}
+
+/** publishRoutes serve /publish: paste or upload a manifest, errors shown beside the field they are about. */
+export function publishRoutes(ctx: AppContext) {
+  return new Elysia({ name: "ui-publish" })
+    .get("/publish", ({ request }) => {
+      const page = pageContext(ctx, request);
+      if (page.principal.kind !== "session" || !page.csrfToken) return redirect(loginPath(request));
+      return html(PublishPage({ state: emptyPublishForm, csrfToken: page.csrfToken, layout: page.layout }));
+    })
+    .post(
+      "/publish",
+      async ({ request }) => {
+        const form = await readForm(request);
+        const page = requireCsrf(ctx, request, form);
+        const state: PublishFormState = {
+          manifest: formString(form, "manifest").slice(0, MAX_MANIFEST_BYTES),
+          format: formString(form, "format"),
+          name: formString(form, "name").trim(),
+          visibility: formString(form, "visibility") || "public",
+          errors: {},
+        };
+        let source: "manifest" | "file" = "manifest";
+        try {
+          if (state.format && !FORMATS.has(state.format)) throw new Invalid({ format: ["choose server.json or smithery.yaml, or Detect"] });
+          if (state.visibility !== "public" && state.visibility !== "private") throw new Invalid({ visibility: ["choose public or private"] });
+          const read = await readManifest(form);
+          source = read.source;
+          const manifest = parseManifest(read.bytes, { format: (state.format || undefined) as ManifestFormat | undefined, filename: read.filename });
+          const artifact = form.get("artifact");
+          const artifactSha256 = artifact instanceof File && artifact.size > 0 ? await storeArtifact(ctx.config.dataDir, new Uint8Array(await artifact.arrayBuffer())) : undefined;
+          const published = publishVersion(ctx.dbh, page.user!, { manifest, qualifiedName: state.name || undefined, visibility: state.visibility as "public" | "private", artifactSha256 });
+          const to = `/${published.qualifiedName}`;
+          return isFragmentRequest(request) ? new Response(null, { status: 204, headers: { "hx-redirect": to } }) : redirect(to);
+        } catch (e) {
+          state.errors = e instanceof Invalid ? e.errors : errorsOf(e, source, Boolean(state.name));
+          const status = 422;
+          if (isFragmentRequest(request)) return html(PublishForm({ state, csrfToken: page.csrfToken }), { status });
+          return html(PublishPage({ state, csrfToken: page.csrfToken, layout: page.layout }), { status });
+        }
+      },
+      { parse: "none" },
+    );
+}

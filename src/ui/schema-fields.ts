@@ -1,0 +1,151 @@
+// A JSON Schema (a configSchema, a tool's inputSchema) as form fields, and a submitted form back
+// as a value. The form is a plain HTML form so it works without JS; values that a field can't hold
+// (arrays, free-form objects, unions) are a JSON textarea.
+
+type Schema = Record<string, unknown>;
+const isObj = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** FieldKind is how one setting is edited. */
+export type FieldKind = "text" | "secret" | "number" | "integer" | "boolean" | "enum" | "json" | "group";
+
+/** Field is one input (or a fieldset, for `group`) derived from a schema property. */
+export interface Field {
+  key: string;
+  /** name is the form field name: prefix plus the dot path (`config.model.name`). */
+  name: string;
+  id: string;
+  label: string;
+  description?: string;
+  required: boolean;
+  kind: FieldKind;
+  /** options of an enum, each with the exact value it stands for. */
+  options?: { value: string; label: string; data: unknown }[];
+  defaultValue?: unknown;
+  placeholder?: string;
+  min?: number;
+  max?: number;
+  children?: Field[];
+}
+
+/** FormValues is a form read back: the value, errors by field name, and what to show again. */
+export interface FormValues {
+  value: Record<string, unknown>;
+  errors: Record<string, string>;
+  /** echo holds what was typed, by field name, except secrets: a re-rendered form never carries them. */
+  echo: Record<string, string>;
+}
+
+const SECRET_NAME = /(api[_-]?key|token|secret|password|passwd|credential|private[_-]?key)/i;
+const MAX_DEPTH = 3;
+const MAX_FIELDS = 200;
+
+/** isSecretProperty says a property holds a credential: marked so by its schema, or named like one. */
+export function isSecretProperty(key: string, s: Schema): boolean {
+  if (s["x-secret"] === true || s.writeOnly === true || s.secret === true || s.format === "password") return true;
+  return (s.type === undefined || s.type === "string") && !Array.isArray(s.enum) && SECRET_NAME.test(key);
+}
+
+function kindOf(key: string, s: Schema, depth: number): FieldKind {
+  if (Array.isArray(s.enum) && s.enum.length > 0) return "enum";
+  const t = Array.isArray(s.type) ? s.type.filter((x) => x !== "null") : [s.type];
+  const type = t.length === 1 ? t[0] : undefined;
+  if (type === "object" || (type === undefined && isObj(s.properties))) {
+    return depth < MAX_DEPTH && isObj(s.properties) && Object.keys(s.properties).length > 0 ? "group" : "json";
+  }
+  if (type === "string") return isSecretProperty(key, s) ? "secret" : "text";
+  if (type === "number") return "number";
+  if (type === "integer") return "integer";
+  if (type === "boolean") return "boolean";
+  if (type === undefined && !s.anyOf && !s.oneOf && !s.allOf) return isSecretProperty(key, s) ? "secret" : "text";
+  return "json";
+}
+
+const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** fieldsFor turns an object schema's properties into fields named `${prefix}${path}`. */
+export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = { left: MAX_FIELDS }): Field[] {
+  if (!isObj(schema) || !isObj(schema.properties)) return [];
+  const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
+  const out: Field[] = [];
+  for (const [key, raw] of Object.entries(schema.properties)) {
+    if (budget.left-- <= 0) break;
+    const s: Schema = isObj(raw) ? raw : {};
+    const name = `${prefix}${key}`;
+    const kind = kindOf(key, s, depth);
+    const examples = Array.isArray(s.examples) ? s.examples : [];
+    const f: Field = {
+      key,
+      name,
+      id: `f-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`,
+      label: typeof s.title === "string" && s.title.trim() ? s.title : key,
+      description: typeof s.description === "string" ? s.description : undefined,
+      required: required.has(key),
+      kind,
+      defaultValue: s.default,
+      placeholder: s.default !== undefined ? show(s.default) : examples.length ? show(examples[0]) : undefined,
+      min: typeof s.minimum === "number" ? s.minimum : undefined,
+      max: typeof s.maximum === "number" ? s.maximum : undefined,
+    };
+    if (kind === "enum") f.options = (s.enum as unknown[]).slice(0, 500).map((v) => ({ value: show(v), label: show(v), data: v }));
+    if (kind === "group") f.children = fieldsFor(s, `${name}.`, depth + 1, budget);
+    out.push(f);
+  }
+  return out;
+}
+
+function readField(f: Field, raw: string): { ok: true; value: unknown } | { ok: false; error: string } | undefined {
+  if (raw === "") return undefined;
+  switch (f.kind) {
+    case "number":
+    case "integer": {
+      const n = Number(raw);
+      if (!Number.isFinite(n) || raw.trim() === "") return { ok: false, error: "must be a number" };
+      if (f.kind === "integer" && !Number.isInteger(n)) return { ok: false, error: "must be a whole number" };
+      return { ok: true, value: n };
+    }
+    case "boolean":
+      return raw === "true" ? { ok: true, value: true } : raw === "false" ? { ok: true, value: false } : { ok: false, error: "must be yes or no" };
+    case "enum": {
+      const opt = f.options?.find((o) => o.value === raw);
+      return opt ? { ok: true, value: opt.data } : { ok: false, error: "is not one of the choices" };
+    }
+    case "json":
+      try {
+        return { ok: true, value: JSON.parse(raw) };
+      } catch {
+        return { ok: false, error: "is not valid JSON" };
+      }
+    default:
+      return { ok: true, value: raw };
+  }
+}
+
+/** readFields reads a submitted form back into a value shaped like the schema; empty fields are left out. */
+export function readFields(fields: Field[], form: FormData): FormValues {
+  const out: FormValues = { value: {}, errors: {}, echo: {} };
+  const walk = (list: Field[], target: Record<string, unknown>) => {
+    for (const f of list) {
+      if (f.kind === "group") {
+        const inner: Record<string, unknown> = {};
+        walk(f.children ?? [], inner);
+        if (Object.keys(inner).length) target[f.key] = inner;
+        continue;
+      }
+      const v = form.get(f.name);
+      const raw = typeof v === "string" ? v : "";
+      if (f.kind !== "secret" && raw !== "") out.echo[f.name] = raw;
+      const r = readField(f, raw);
+      if (!r) continue;
+      if (r.ok) Object.defineProperty(target, f.key, { value: r.value, enumerable: true, writable: true, configurable: true });
+      else out.errors[f.name] = r.error;
+    }
+  };
+  walk(fields, out.value);
+  return out;
+}
+
+/** fieldNameFor maps a JSON pointer in the value (`/model/name`) to its field name. */
+export function fieldNameFor(prefix: string, pointer: string): string {
+  const segs = pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return `${prefix}${segs.join(".")}`;
+}
