@@ -106,7 +106,7 @@ export function hostingRoutes(ctx: AppContext) {
       // History comes from the log store (it outlives restarts), else from the live ring.
       const all = ctx.logStore ? ctx.logStore.tail(key, 2000) : (ctx.logs?.get(key)?.tail(2000) ?? []);
       const lines = all.filter((l) => passes(filter, l)).slice(-TAIL);
-      return html(ServerLogsPage({ data, layout: page.layout, lines, filter, live: Boolean(ctx.supervisor) }), { headers: NO_STORE });
+      return html(ServerLogsPage({ data, layout: page.layout, lines, filter, live: Boolean(ctx.supervisor || ctx.logs?.has(key)) }), { headers: NO_STORE });
     })
     .get("/:ns/:name/logs/stream", ({ request, params }) => {
       const { data, check } = managed(ctx, request, params.ns, params.name);

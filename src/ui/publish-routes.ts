@@ -24,16 +24,17 @@ function add(errors: Record<string, string[]>, field: string, message: string): 
 }
 
 /** errorsOf puts an AppError's details next to the fields they are about; the rest belong to the manifest. */
-export function errorsOf(e: unknown, source: "manifest" | "file", nameGiven: boolean): Record<string, string[]> {
+export function errorsOf(e: unknown, source: "manifest" | "file", given: { name: boolean; version: boolean }): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   if (!isAppError(e)) throw e;
   if (e.code === "forbidden" || e.code === "conflict") {
-    add(errors, nameGiven ? "name" : source, e.message);
+    add(errors, given.name ? "name" : source, e.message);
     return errors;
   }
-  if (!e.details.length) add(errors, e.code === "too_large" ? source : source, e.message);
+  if (!e.details.length) add(errors, source, e.message);
   for (const d of e.details) {
-    const field = d.pointer === "/name" && nameGiven ? "name" : d.pointer === "/visibility" || d.pointer === "/format" || d.pointer === "/artifact" ? d.pointer.slice(1) : source;
+    const own = (d.pointer === "/name" && given.name) || (d.pointer === "/version" && given.version) || ["/visibility", "/format", "/artifact"].includes(d.pointer);
+    const field = own ? d.pointer.slice(1) : source;
     const where = field === source && d.pointer && !d.message.includes(d.pointer) ? `${d.pointer}: ` : "";
     add(errors, field, `${where}${d.message}`);
   }
@@ -69,6 +70,7 @@ export function publishRoutes(ctx: AppContext) {
           manifest: formString(form, "manifest").slice(0, MAX_MANIFEST_BYTES),
           format: formString(form, "format"),
           name: formString(form, "name").trim(),
+          version: formString(form, "version").trim(),
           visibility: formString(form, "visibility") || "public",
           errors: {},
         };
@@ -78,14 +80,14 @@ export function publishRoutes(ctx: AppContext) {
           if (state.visibility !== "public" && state.visibility !== "private") throw new Invalid({ visibility: ["choose public or private"] });
           const read = await readManifest(form);
           source = read.source;
-          const manifest = parseManifest(read.bytes, { format: (state.format || undefined) as ManifestFormat | undefined, filename: read.filename });
+          const manifest = parseManifest(read.bytes, { format: (state.format || undefined) as ManifestFormat | undefined, filename: read.filename, version: state.version || undefined });
           const artifact = form.get("artifact");
           const artifactSha256 = artifact instanceof File && artifact.size > 0 ? await storeArtifact(ctx.config.dataDir, new Uint8Array(await artifact.arrayBuffer())) : undefined;
           const published = publishVersion(ctx.dbh, page.user!, { manifest, qualifiedName: state.name || undefined, visibility: state.visibility as "public" | "private", artifactSha256 });
           const to = `/${published.qualifiedName}`;
           return isFragmentRequest(request) ? new Response(null, { status: 204, headers: { "hx-redirect": to } }) : redirect(to);
         } catch (e) {
-          state.errors = e instanceof Invalid ? e.errors : errorsOf(e, source, Boolean(state.name));
+          state.errors = e instanceof Invalid ? e.errors : errorsOf(e, source, { name: Boolean(state.name), version: Boolean(state.version) });
           const status = 422;
           if (isFragmentRequest(request)) return html(PublishForm({ state, csrfToken: page.csrfToken }), { status });
           return html(PublishPage({ state, csrfToken: page.csrfToken, layout: page.layout }), { status });

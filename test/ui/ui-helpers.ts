@@ -1,4 +1,8 @@
 import { createWebSession } from "../../src/accounts/web-sessions.ts";
+import { getDeployment } from "../../src/deploy/deployments.ts";
+import { probeDeployment } from "../../src/deploy/probe.ts";
+import { findServer, getVersionById } from "../../src/registry/catalog.ts";
+import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import type { User } from "../../src/accounts/users.ts";
 import type { AppContext } from "../../src/http/context.ts";
 import { normaliseServerJson } from "../../src/registry/manifest-server-json.ts";
@@ -38,4 +42,14 @@ export function listTools(ctx: AppContext, versionId: number, tools: unknown[], 
 /** form encodes fields as a urlencoded body. */
 export function form(fields: Record<string, string>): string {
   return new URLSearchParams(fields).toString();
+}
+
+/** startWithEcho starts a real Hearth with the echo fixture deployed and its tools listed (as a deploy's probe does). */
+export async function startWithEcho(name = "io.github.test/echo", manifest: Record<string, unknown> = {}): Promise<HostedInstance> {
+  const h = await startHosted();
+  h.deployFixture(name, "echo-server.ts", manifest);
+  const server = findServer(h.ctx.dbh, { userId: null, isAdmin: true }, name);
+  const d = getDeployment(h.ctx.dbh, server.id)!;
+  await probeDeployment(h.ctx, name, d, getVersionById(h.ctx.dbh, d.versionId));
+  return h;
 }

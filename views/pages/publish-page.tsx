@@ -5,13 +5,14 @@ export interface PublishFormState {
   manifest: string;
   format: string;
   name: string;
+  version: string;
   visibility: string;
-  /** errors by field: manifest, file, name, format, visibility, artifact; "" is the form as a whole. */
+  /** errors by field: manifest, file, name, version, format, visibility, artifact; "" is the form as a whole. */
   errors: Record<string, string[]>;
 }
 
 /** emptyPublishForm is a fresh form. */
-export const emptyPublishForm: PublishFormState = { manifest: "", format: "", name: "", visibility: "public", errors: {} };
+export const emptyPublishForm: PublishFormState = { manifest: "", format: "", name: "", version: "", visibility: "public", errors: {} };
 
 function Errors(p: { id: string; list: string[] | undefined }): JSX.Element {
   if (!p.list?.length) return "";
@@ -78,13 +79,23 @@ export function PublishForm(p: { state: PublishFormState; csrfToken: string }): 
           <Errors id="err-visibility" list={e.visibility} />
         </div>
       </div>
-      <div class={e.name?.length ? "field has-error" : "field"}>
-        <label for="name">Name</label>
-        <input id="name" name="name" value={s.name} placeholder="namespace/name" spellcheck="false" autocomplete="off" aria-describedby={describedBy("name-hint", "err-name", e.name)} aria-invalid={e.name?.length ? "true" : undefined} />
-        <p class="hint" id="name-hint">
-          Needed for smithery.yaml (it has no name); overrides a server.json's name.
-        </p>
-        <Errors id="err-name" list={e.name} />
+      <div class="field-row">
+        <div class={e.name?.length ? "field has-error" : "field"}>
+          <label for="name">Name</label>
+          <input id="name" name="name" value={s.name} placeholder="namespace/name" spellcheck="false" autocomplete="off" aria-describedby={describedBy("name-hint", "err-name", e.name)} aria-invalid={e.name?.length ? "true" : undefined} />
+          <p class="hint" id="name-hint">
+            Needed for smithery.yaml (it has no name); overrides a server.json's name.
+          </p>
+          <Errors id="err-name" list={e.name} />
+        </div>
+        <div class={e.version?.length ? "field has-error" : "field"}>
+          <label for="version">Version</label>
+          <input id="version" name="version" value={s.version} placeholder="1.0.0" spellcheck="false" autocomplete="off" aria-describedby={describedBy("version-hint", "err-version", e.version)} aria-invalid={e.version?.length ? "true" : undefined} />
+          <p class="hint" id="version-hint">
+            Needed for smithery.yaml; a server.json carries its own.
+          </p>
+          <Errors id="err-version" list={e.version} />
+        </div>
       </div>
       <div class={e.artifact?.length ? "field has-error" : "field"}>
         <label for="artifact">Package to run (optional)</label>
