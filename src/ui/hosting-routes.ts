@@ -4,7 +4,8 @@ import type { DeployRun } from "../deploy/deployer.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import type { LogLine as Line } from "../supervisor/log-ring.ts";
-import { DeployProgressView, DeployStatus, ServerDeploymentsPage } from "../../views/pages/server-deployments-page.tsx";
+import { DeploymentBadge } from "../../views/components/server-shell.tsx";
+import { DeployProgressView, DeployStatePanel, DeployStatus, ServerDeploymentsPage } from "../../views/pages/server-deployments-page.tsx";
 import { LogLine, ServerLogsPage, type LogFilter } from "../../views/pages/server-logs-page.tsx";
 import { formString, readForm, requireCsrf } from "./csrf.ts";
 import { progressOf } from "./deploy-progress.ts";
@@ -75,9 +76,15 @@ export function hostingRoutes(ctx: AppContext) {
       { parse: "none" },
     )
     .get("/:ns/:name/deployments/progress", ({ request, params }) => {
-      const { data, base, check } = managed(ctx, request, params.ns, params.name);
+      const { page, data, base, check } = managed(ctx, request, params.ns, params.name);
       check();
       const run = ctx.deployer?.current(data.server.id);
+      // The last message also refreshes the state panel and the header badge, out of band.
+      const final = () => {
+        const fresh = loadServerPage(ctx, page, params.ns, params.name);
+        const sessions = ctx.supervisor?.count(fresh.server.qualifiedName) ?? 0;
+        return `${DeployProgressView({ progress: progressOf(run?.events ?? []), base })}${DeployStatePanel({ data: fresh, activeSessions: sessions, oob: true })}<span id="deployment-badge" hx-swap-oob="true">${DeploymentBadge({ data: fresh })}</span>`;
+      };
       return fragmentStream((w) => {
         const show = () => w.fragment(DeployProgressView({ progress: progressOf(run?.events ?? []), base }));
         // Nothing running (it ended before we connected): say so and end, without hx-sse reconnecting.
@@ -90,7 +97,7 @@ export function hostingRoutes(ctx: AppContext) {
         show();
         const unsubscribe = run.subscribe(show);
         void run.done.then(() => {
-          show();
+          w.fragment(final());
           w.event("done");
           w.close();
         });

@@ -45,8 +45,8 @@ export function form(fields: Record<string, string>): string {
 }
 
 /** startWithEcho starts a real Hearth with the echo fixture deployed and its tools listed (as a deploy's probe does). */
-export async function startWithEcho(name = "io.github.test/echo", manifest: Record<string, unknown> = {}): Promise<HostedInstance> {
-  const h = await startHosted();
+export async function startWithEcho(name = "io.github.test/echo", manifest: Record<string, unknown> = {}, flags: Record<string, string> = {}): Promise<HostedInstance> {
+  const h = await startHosted(flags);
   h.deployFixture(name, "echo-server.ts", manifest);
   const server = findServer(h.ctx.dbh, { userId: null, isAdmin: true }, name);
   const d = getDeployment(h.ctx.dbh, server.id)!;

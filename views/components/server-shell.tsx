@@ -61,7 +61,9 @@ export function ServerShell(p: ServerShellProps): JSX.Element {
             {p.data.latest ? <span class="muted" safe>{` · v${p.data.latest.version}`}</span> : ""}
           </p>
           <p class="badges">
-            <DeploymentBadge data={p.data} />
+            <span id="deployment-badge">
+              <DeploymentBadge data={p.data} />
+            </span>
             {s.verified ? <span class="badge info">Verified</span> : ""}
             {s.visibility === "private" ? <span class="badge warn">Private</span> : <span class="badge">Public</span>}
             <span class="badge" safe>{`${count(s.useCount)} uses`}</span>

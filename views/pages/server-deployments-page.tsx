@@ -62,6 +62,63 @@ export function DeployStatus(p: DeployStatusProps): JSX.Element {
 
 const STATE_TEXT: Record<Deployment["state"], string> = { installing: "Deploying", ready: "Running", failed: "Failed", stopped: "Stopped" };
 
+/** DeployStatePanel is the deployment's state; the end of a deploy swaps it in again (out of band). */
+export function DeployStatePanel(p: { data: ServerPage; activeSessions: number; oob?: boolean }): JSX.Element {
+  const d = p.data.deployment;
+  const base = `/${p.data.server.qualifiedName}`;
+  const deployed = d ? p.data.versions.find((v) => v.id === d.versionId) : undefined;
+  return (
+    <section class="panel" id="deploy-state" {...(p.oob ? { "hx-swap-oob": "true" } : {})}>
+      <h2>State</h2>
+      <dl class="facts">
+        <dt>State</dt>
+        <dd>{d ? STATE_TEXT[d.state] : "Not deployed"}</dd>
+        {deployed ? (
+          <>
+            <dt>Version</dt>
+            <dd>
+              <code safe>{deployed.version}</code>
+            </dd>
+          </>
+        ) : (
+          ""
+        )}
+        {d?.error ? (
+          <>
+            <dt>Last error</dt>
+            <dd class="pre-line" safe>
+              {d.error}
+            </dd>
+          </>
+        ) : (
+          ""
+        )}
+        <dt>Active sessions</dt>
+        <dd id="active-sessions" safe>
+          {String(p.activeSessions)}
+        </dd>
+        {d ? (
+          <>
+            <dt>Limits</dt>
+            <dd safe>{`${d.settings.maxSessions} sessions, idle ${d.settings.idleTimeoutSec} s, max age ${d.settings.maxAgeSec} s, ${d.settings.poolSize} warm`}</dd>
+            <dt>Network</dt>
+            <dd>{d.settings.network}</dd>
+            <dt>Updated</dt>
+            <dd>
+              <time datetime={isoDate(d.updatedAt)} safe>{isoDate(d.updatedAt).replace("T", " ").slice(0, 19)}</time>
+            </dd>
+          </>
+        ) : (
+          ""
+        )}
+      </dl>
+      <p>
+        <a href={`${base}/logs`}>Logs →</a>
+      </p>
+    </section>
+  );
+}
+
 /** ServerDeploymentsProps are the deployment's state, the versions that can be deployed, and a running deploy. */
 export interface ServerDeploymentsProps {
   data: ServerPage;
@@ -76,7 +133,6 @@ export interface ServerDeploymentsProps {
 export function ServerDeploymentsPage(p: ServerDeploymentsProps): JSX.Element {
   const d = p.data.deployment;
   const base = `/${p.data.server.qualifiedName}`;
-  const deployed = d ? p.data.versions.find((v) => v.id === d.versionId) : undefined;
   const choices = [...p.data.versions].reverse();
   return (
     <ServerShell data={p.data} tab="deployments" layout={p.layout} head={p.status.follow ? <noscript><meta http-equiv="refresh" content="3" /></noscript> : undefined}>
@@ -106,54 +162,7 @@ export function ServerDeploymentsPage(p: ServerDeploymentsProps): JSX.Element {
           )}
           <DeployStatus {...p.status} />
         </section>
-        <section class="panel">
-          <h2>State</h2>
-          <dl class="facts">
-            <dt>State</dt>
-            <dd>{d ? STATE_TEXT[d.state] : "Not deployed"}</dd>
-            {deployed ? (
-              <>
-                <dt>Version</dt>
-                <dd>
-                  <code safe>{deployed.version}</code>
-                </dd>
-              </>
-            ) : (
-              ""
-            )}
-            {d?.error ? (
-              <>
-                <dt>Last error</dt>
-                <dd class="pre-line" safe>
-                  {d.error}
-                </dd>
-              </>
-            ) : (
-              ""
-            )}
-            <dt>Active sessions</dt>
-            <dd id="active-sessions" safe>
-              {String(p.activeSessions)}
-            </dd>
-            {d ? (
-              <>
-                <dt>Limits</dt>
-                <dd safe>{`${d.settings.maxSessions} sessions, idle ${d.settings.idleTimeoutSec} s, max age ${d.settings.maxAgeSec} s, ${d.settings.poolSize} warm`}</dd>
-                <dt>Network</dt>
-                <dd>{d.settings.network}</dd>
-                <dt>Updated</dt>
-                <dd>
-                  <time datetime={isoDate(d.updatedAt)} safe>{isoDate(d.updatedAt).replace("T", " ").slice(0, 19)}</time>
-                </dd>
-              </>
-            ) : (
-              ""
-            )}
-          </dl>
-          <p>
-            <a href={`${base}/logs`}>Logs →</a>
-          </p>
-        </section>
+        <DeployStatePanel data={p.data} activeSessions={p.activeSessions} />
       </div>
     </ServerShell>
   );
