@@ -140,3 +140,31 @@ describe("namespace page", () => {
     expect((await t.request("/nobody-here")).status).toBe(404);
   });
 });
+
+describe("sorted search over many matches", () => {
+  it("walks the order's index and gives the same pages as sorting every match", async () => {
+    const { LIMITS } = await import("../../src/registry/search-plan.ts");
+    const { catalogSearch } = await import("../../src/ui/catalog-search.ts");
+    t = testApp();
+    const { user } = await adminWithKey(t.ctx);
+    for (let i = 0; i < 30; i++) {
+      const p = publish(t.ctx, user, `io.github.bulk/server-${String((i * 7) % 30).padStart(2, "0")}`, { description: `bulk server ${i}` });
+      t.ctx.dbh.sqlite.query("UPDATE servers SET use_count = ?, updated_at = ?, deployed = ? WHERE id = ?").run((i * 13) % 11, 1_000 + ((i * 5) % 7), i % 4 === 0 ? 1 : 0, p.serverId);
+    }
+    const viewer = { userId: null, isAdmin: false };
+    const pages = (q: string, sort: "popular" | "recent" | "name") => [1, 2, 3, 4].flatMap((n) => catalogSearch(t.ctx.dbh, viewer, q, sort, n, 8).hits.map((h) => h.qualifiedName));
+    for (const q of ["", "bulk"]) {
+      for (const sort of ["popular", "recent", "name"] as const) {
+        const exact = pages(q, sort);
+        const saved = LIMITS.totalCap;
+        LIMITS.totalCap = 5; // past it, counts are "at least", and catalogSearch walks
+        try {
+          expect(pages(q, sort)).toEqual(exact);
+        } finally {
+          LIMITS.totalCap = saved;
+        }
+        expect(exact.length).toBe(30);
+      }
+    }
+  });
+});
