@@ -140,3 +140,40 @@ describe("playground sessions", () => {
     await sessions.closeAll();
   });
 });
+
+describe("a server that lists tools only once configured", () => {
+  const NEEDS = "io.github.test/needs-config";
+
+  it("takes the configuration, lists the tools live, and runs one with it", async () => {
+    const { getDeployment } = await import("../../src/deploy/deployments.ts");
+    const { probeDeployment } = await import("../../src/deploy/probe.ts");
+    const { findServer, getVersionById } = await import("../../src/registry/catalog.ts");
+    h.deployFixture(NEEDS, "echo-server.ts", {
+      packages: [{ registryType: "npm", identifier: "@example/needs", version: "1.0.0", transport: { type: "stdio" }, environmentVariables: [{ name: "API_KEY", isRequired: true, isSecret: true }] }],
+    });
+    const server = findServer(h.ctx.dbh, { userId: null, isAdmin: true }, NEEDS);
+    const d = getDeployment(h.ctx.dbh, server.id)!;
+    expect((await probeDeployment(h.ctx, NEEDS, d, getVersionById(h.ctx.dbh, d.versionId))).snapshot.needsConfig).toBe(true);
+
+    const page = await (await fetch(`${h.server.url}/${NEEDS}/playground`, { headers: { cookie: b.cookie } })).text();
+    expect(page).toContain("List tools");
+    expect(page).toMatch(/<details class="panel config" open>/);
+    expect(page).toContain('name="config.API_KEY"');
+
+    const id = pg();
+    const post = (path: string, fields: Record<string, string>) =>
+      fetch(`${h.server.url}/${NEEDS}/playground/${path}`, { method: "POST", body: form({ _csrf: b.csrf, pg: id, ...fields }), headers: { "content-type": "application/x-www-form-urlencoded", cookie: b.cookie, origin: h.server.url, ...htmx } });
+    const refused = await (await post("tools", {})).text();
+    expect(refused).toContain("API_KEY");
+    expect(refused).toContain('class="alert error"');
+    const picker = await (await post("tools", { "config.API_KEY": "k-1" })).text();
+    for (const tool of ["echo", "add", "slow"]) expect(picker).toContain(`?tool=${tool}`);
+    const form2 = await (await fetch(`${h.server.url}/${NEEDS}/playground/form?tool=echo&pg=${id}`, { headers: { cookie: b.cookie, ...htmx } })).text();
+    expect(form2).toContain('name="arg.message"');
+    const result = await (await post("run", { "config.API_KEY": "k-1", tool: "echo", "arg.message": "configured" })).text();
+    expect(result).toContain("configured");
+    expect(h.hosting.supervisor.count(NEEDS)).toBe(1);
+    await fetch(`${h.server.url}/${NEEDS}/playground/close`, { method: "POST", body: form({ _csrf: b.csrf, pg: id }), headers: { "content-type": "application/x-www-form-urlencoded", cookie: b.cookie, origin: h.server.url } });
+    expect(await waitUntil(() => h.hosting.supervisor.count(NEEDS) === 0, 5000)).toBe(true);
+  });
+});

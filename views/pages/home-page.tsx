@@ -22,7 +22,7 @@ export function SearchForm(p: { state: CatalogState }): JSX.Element {
         <label class="visually-hidden" for="q">
           Search servers
         </label>
-        <input id="q" type="search" name="q" value={s.words} placeholder="Search by name, description or tool…" autocomplete="off" autofocus />
+        <input id="q" type="search" name="q" value={s.words} placeholder="Search by name, description or tool…" autocomplete="off" autofocus={!s.words} />
         <button type="submit" class="primary">
           Search
         </button>
