@@ -68,6 +68,16 @@
     if (!evt.persisted) closePlayground();
   });
 
+  // The playground's tool list marks the chosen tool (htmx swaps only the form).
+  document.addEventListener("click", function (evt) {
+    var a = evt.target.closest && evt.target.closest(".tool-list a");
+    if (!a) return;
+    a.closest(".tool-list").querySelectorAll("a[aria-current]").forEach(function (x) {
+      x.removeAttribute("aria-current");
+    });
+    a.setAttribute("aria-current", "true");
+  });
+
   // Log tail: pause buffers lines, the filter hides lines without the text, old lines are dropped.
   function logFilterText(list) {
     var input = document.querySelector('input[data-log-filter="#' + list.id + '"]');

@@ -69,6 +69,14 @@ run("web UI in Chromium", () => {
     expect(await page.locator("#results a.card").count()).toBe(1);
     // No page load happened: the results were swapped in by htmx.
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    // Each search is a history entry: back shows the previous query's results again.
+    await page.getByLabel("Search servers").fill("weather");
+    await page.waitForURL((u) => u.search === "?q=weather");
+    await page.locator('#results a.card[href="/io.github.test/weather"]').waitFor();
+    await page.goBack();
+    await page.waitForURL((u) => u.search === "?q=echo");
+    await page.locator('#results a.card[href="/io.github.test/echo"]').waitFor();
+    expect(await page.getByLabel("Search servers").inputValue()).toBe("echo");
     await page.getByLabel("Deployed here").check();
     await page.waitForURL((u) => u.searchParams.get("q") === "is:deployed echo");
     shots.push(await shot(page, "e2e-search"));
@@ -124,6 +132,8 @@ run("web UI in Chromium", () => {
     // Pick another tool: its form comes in place, the session stays.
     await page.getByRole("link", { name: "add", exact: true }).click();
     await page.locator('input[name="arg.a"]').waitFor();
+    expect(await page.getByRole("link", { name: "add", exact: true }).getAttribute("aria-current")).toBe("true");
+    expect(new URL(page.url()).searchParams.get("tool")).toBe("add");
     await page.locator('input[name="arg.a"]').fill("2");
     await page.locator('input[name="arg.b"]').fill("40");
     await page.getByRole("button", { name: "Run" }).click();
@@ -199,6 +209,30 @@ run("web UI in Chromium", () => {
     expect(await page.locator("#deployment-badge").textContent()).toBe("Deployed");
     shots.push(await shot(page, "e2e-deploy-progress"));
   }, 120_000);
+
+  it("works without JavaScript: search, connect and the playground are plain forms", async () => {
+    const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const p = await newPage(nojs, errors);
+    await p.goto(`${h.server.url}/`);
+    await p.getByLabel("Search servers").fill("weather");
+    await p.getByLabel("Search servers").press("Enter");
+    await p.waitForURL((u) => u.searchParams.get("q") === "weather");
+    await p.locator('a.card[href="/io.github.test/weather"]').click();
+    await p.getByRole("link", { name: "Connect", exact: true }).click();
+    await p.getByLabel(/API_KEY/).fill("nojs-key");
+    await p.getByRole("button", { name: "Update snippets" }).click();
+    const cursor = JSON.parse((await p.locator("#snip-cursor").textContent())!);
+    expect(cursor.mcpServers.weather.url).toContain("?config=");
+    expect(await p.locator("#f-config_API_KEY").inputValue()).toBe("");
+    await signIn(p, h.server.url, "/io.github.test/echo/playground?tool=echo");
+    await p.getByLabel(/message/).fill("no script needed");
+    await p.getByRole("button", { name: "Run" }).click();
+    await p.locator("#result .result").waitFor();
+    expect(await p.locator("#result .result pre").first().textContent()).toBe("no script needed");
+    shots.push(await shot(p, "e2e-nojs-playground"));
+    await nojs.close();
+    // Without JS nothing says goodbye: the session ends at its idle timeout instead.
+  });
 
   it("reads well on a phone and in dark mode", async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: "dark" });

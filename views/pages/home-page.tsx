@@ -84,7 +84,7 @@ export function HomePage(p: HomePageProps): JSX.Element {
         )}
       </section>
       <SearchForm state={p.state} />
-      <section id="results" class="results" aria-live="polite" aria-label="Search results">
+      <section id="results" class="results" aria-label="Search results">
         <SearchResults page={p.results} state={p.state} />
       </section>
     </Layout>
