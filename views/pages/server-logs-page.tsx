@@ -35,8 +35,9 @@ export interface ServerLogsProps {
 /** ServerLogsPage is a server's stderr and lifecycle log, followed live over SSE, with a filter and pause. */
 export function ServerLogsPage(p: ServerLogsProps): JSX.Element {
   const base = `/${p.data.server.qualifiedName}/logs`;
-  const qs = new URLSearchParams({ ...(p.filter.q ? { q: p.filter.q } : {}), ...(p.filter.stream ? { stream: p.filter.stream } : {}) }).toString();
-  const attrs = p.live ? { "hx-sse:connect": `${base}/stream${qs ? `?${qs}` : ""}`, "hx-swap": "beforeend" } : {};
+  // The live tail is filtered by stream only: the text filter runs in the page (app.js), so
+  // changing it never misses lines the server would have held back.
+  const attrs = p.live ? { "hx-sse:connect": `${base}/stream${p.filter.stream ? `?stream=${p.filter.stream}` : ""}`, "hx-swap": "beforeend" } : {};
   return (
     <ServerShell data={p.data} tab="logs" layout={p.layout}>
       <form class="log-controls" method="get" action={base} role="search">
