@@ -12,6 +12,11 @@ import type { UsageCounter } from "./usage.ts";
 
 const log = logger("bridge.ws");
 const WS_PATH = /^\/([^/]+)\/([^/]+)\/ws$/;
+// Labelled series resolved once: a label lookup per relayed message would cost more than the relay.
+const toClient = { count: messages.labels("to-client", "ws"), bytes: messageBytes.labels("to-client", "ws") };
+const toServer = { count: messages.labels("to-server", "ws"), bytes: messageBytes.labels("to-server", "ws") };
+const wsLatency = relayLatency.labels("ws");
+
 // Past this much unsent data to one client, the relay stops reading its child.
 const BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 
@@ -83,10 +88,10 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
           const started = id === undefined ? undefined : ws.data.inflight.get(id);
           if (started !== undefined) {
             ws.data.inflight.delete(id!);
-            relayLatency.observe({ transport: "ws" }, (performance.now() - started) / 1000);
+            wsLatency.observe((performance.now() - started) / 1000);
           }
-          messages.inc({ direction: "to-client", transport: "ws" });
-          messageBytes.inc({ direction: "to-client", transport: "ws" }, line.length);
+          toClient.count.inc();
+          toClient.bytes.inc(line.length);
           ws.send(line);
           ws.data.lastActivity = Date.now();
           // A client that doesn't read: stop reading the child (its stdout pipe fills, it blocks on
@@ -114,8 +119,8 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
             toolCalls.inc({ server: ws.data.session.serverKey });
           }
         }
-        messages.inc({ direction: "to-server", transport: "ws" });
-        messageBytes.inc({ direction: "to-server", transport: "ws" }, message.length);
+        toServer.count.inc();
+        toServer.bytes.inc(message.length);
         ws.data.lastActivity = Date.now();
         ws.data.session.lease.child.send(message).catch((e: Error) => log.debug("send to child failed", { error: e.message }));
       },
