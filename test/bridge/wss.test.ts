@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "bun:test";
-import { join } from "node:path";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import { tempDir } from "../helpers/temp.ts";
+import { HAS_OPENSSL, selfSignedCert } from "../helpers/tls.ts";
 
-const hasOpenssl = Bun.which("openssl") !== null;
+const hasOpenssl = HAS_OPENSSL;
 if (!hasOpenssl) console.warn("skipping the wss:// test: openssl is not installed, so no certificate can be generated");
 
 let h: HostedInstance | undefined;
@@ -18,10 +18,7 @@ describe("wss:// without a proxy", () => {
   it.skipIf(!hasOpenssl)("serves a WebSocket MCP session over TLS with --tls-cert/--tls-key", async () => {
     const t = tempDir();
     dirs.push(t.cleanup);
-    const cert = join(t.path, "cert.pem");
-    const key = join(t.path, "key.pem");
-    const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stderr: "pipe" });
-    expect(gen.exitCode).toBe(0);
+    const { cert, key } = selfSignedCert(t.path);
     h = await startHosted({ "tls-cert": cert, "tls-key": key });
     h.deployFixture("io.github.test/echo", "echo-server.ts");
     const url = h.wsUrl("io.github.test/echo", `api_key=${h.key}`);

@@ -4,6 +4,7 @@ import { createApp } from "../../src/http/app.ts";
 import { startServer, type RunningServer } from "../../src/http/server.ts";
 import { testContext } from "../helpers/app.ts";
 import { tempDir } from "../helpers/temp.ts";
+import { HAS_OPENSSL, selfSignedCert } from "../helpers/tls.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -33,15 +34,12 @@ describe("the HTTP server", () => {
     expect(r.status).toBe(413);
   });
 
-  const hasOpenssl = Bun.which("openssl") !== null;
+  const hasOpenssl = HAS_OPENSSL;
   if (!hasOpenssl) console.warn("skipping TLS test: openssl is not installed, so no certificate can be generated");
   it.skipIf(!hasOpenssl)("serves https (and so wss) with --tls-cert/--tls-key, using a certificate made here", async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
-    const cert = join(t.path, "cert.pem");
-    const key = join(t.path, "key.pem");
-    const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stderr: "pipe" });
-    expect(gen.exitCode).toBe(0);
+    const { cert, key } = selfSignedCert(t.path);
     const s = serve({ "tls-cert": cert, "tls-key": key });
     expect(s.url).toStartWith("https://");
     const r = await fetch(`${s.url}/healthz`, { tls: { ca: await Bun.file(cert).text() } });
