@@ -1,5 +1,6 @@
 import type { DbHandle } from "../db/client.ts";
 import { planPage } from "./search-plan.ts";
+import { splitFilters } from "./search-query.ts";
 import { visibleSql, type Viewer } from "./visibility.ts";
 
 /** SearchQuery is a parsed search box: words for full-text, plus Smithery-style filters. */
@@ -40,19 +41,11 @@ export interface SearchPage {
 
 /** parseSearchQuery splits `owner:acme is:deployed tag:db github issues` into filters and words. */
 export function parseSearchQuery(q: string): SearchQuery {
-  const out: SearchQuery = { words: [], tags: [] };
-  for (const token of q.slice(0, 500).split(/\s+/).filter(Boolean).slice(0, 20)) {
-    const m = /^(owner|is|tag):(.+)$/i.exec(token);
-    const key = m?.[1]?.toLowerCase();
-    const value = m?.[2] ?? "";
-    if (key === "owner") out.owner = value;
-    else if (key === "tag") out.tags.push(value.toLowerCase());
-    else if (key === "is" && /^(deployed|hosted)$/i.test(value)) out.deployed = true;
-    else if (key === "is" && /^verified$/i.test(value)) out.verified = true;
-    else {
-      // FTS5 syntax never reaches MATCH from users: keep letters and digits, quote each word.
-      for (const w of token.normalize("NFKC").split(/[^\p{L}\p{N}]+/u).filter(Boolean)) out.words.push(w.toLowerCase().slice(0, 64));
-    }
+  const { rest, ...filters } = splitFilters(q);
+  const out: SearchQuery = { words: [], ...filters };
+  // FTS5 syntax never reaches MATCH from users: keep letters and digits, quote each word.
+  for (const token of rest) {
+    for (const w of token.normalize("NFKC").split(/[^\p{L}\p{N}]+/u).filter(Boolean)) out.words.push(w.toLowerCase().slice(0, 64));
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { splitFilters } from "../registry/search-query.ts";
+
 /** SORTS are the orders the catalog offers; "relevance" is search's own ranking. */
 export const SORTS = { relevance: "Best match", popular: "Most used", recent: "Recently updated", name: "Name" } as const;
 /** Sort is one of SORTS. */
@@ -25,18 +27,8 @@ function isSort(s: string): s is Sort {
  * controls, everything else stays as typed words.
  */
 export function splitQuery(q: string): Pick<CatalogState, "words" | "deployed" | "verified" | "tags" | "owner"> {
-  const out = { words: [] as string[], deployed: false, verified: false, tags: [] as string[], owner: "" };
-  for (const token of q.slice(0, 500).split(/\s+/).filter(Boolean)) {
-    const m = /^(owner|is|tag):(.+)$/i.exec(token);
-    const key = m?.[1]?.toLowerCase();
-    const value = m?.[2] ?? "";
-    if (key === "owner") out.owner = value;
-    else if (key === "tag") out.tags.push(value.toLowerCase());
-    else if (key === "is" && /^(deployed|hosted)$/i.test(value)) out.deployed = true;
-    else if (key === "is" && /^verified$/i.test(value)) out.verified = true;
-    else out.words.push(token);
-  }
-  return { ...out, tags: [...new Set(out.tags)], words: out.words.join(" ") };
+  const f = splitFilters(q);
+  return { words: f.rest.join(" "), deployed: f.deployed ?? false, verified: f.verified ?? false, tags: [...new Set(f.tags)], owner: f.owner ?? "" };
 }
 
 /** joinQuery writes form state back as one query in the search syntax (the shareable form). */
