@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { openInstance } from "../db/instance.ts";
 import { parseManifest } from "../registry/manifest-detect.ts";
+import { isPackageFile, manifestFromPackage } from "../registry/artifact-manifest.ts";
 import { storeArtifact } from "../registry/artifacts.ts";
 import { publishVersion } from "../registry/publish.ts";
 import { actingUser } from "./acting-user.ts";
@@ -28,8 +29,8 @@ async function publishRemote(url: string, key: string, file: string, bytes: Uint
 /** publish adds a version to the registry, offline against --data or to a running instance with --url. */
 export const publishCommand: Command = {
   name: "publish",
-  summary: "publish a server.json or smithery.yaml (offline, or to --url with --key)",
-  usage: "hearth publish FILE [--artifact PKG.tgz] [--name ns/name] [--version V] [--private] [--url URL --key KEY]",
+  summary: "publish a server.json, smithery.yaml, npm tarball or .mcpb bundle (offline, or to --url)",
+  usage: "hearth publish FILE|PKG.tgz|BUNDLE.mcpb [--artifact PKG.tgz] [--name ns/name] [--version V] [--private] [--url URL --key KEY]",
   flags: [
     { name: "name", type: "string", help: "file the server under namespace/name (required for smithery.yaml)", defaultText: "the manifest's name" },
     { name: "version", type: "string", help: "version for smithery.yaml (server.json carries its own)" },
@@ -53,11 +54,13 @@ export const publishCommand: Command = {
       if (!key) throw new UsageError("publishing to --url needs --key or HEARTH_API_KEY");
       return publishRemote(String(flags.url), key, file, bytes, artifact, { name: flags.name as string | undefined, version: flags.version as string | undefined, visibility });
     }
-    const manifest = parseManifest(bytes, { filename: file, version: flags.version as string | undefined });
     const { dbh } = openInstance(config.dataDir);
     try {
       const user = actingUser(dbh.db, flags.as as string | undefined);
-      const artifactSha256 = artifact ? await storeArtifact(config.dataDir, new Uint8Array(await Bun.file(artifact).arrayBuffer())) : undefined;
+      // A tarball or bundle on its own carries its manifest (package.json / manifest.json).
+      const fromPackage = isPackageFile(file) ? await manifestFromPackage(config.dataDir, bytes, file, { name: flags.name as string | undefined }) : undefined;
+      const manifest = fromPackage?.manifest ?? parseManifest(bytes, { filename: file, version: flags.version as string | undefined });
+      const artifactSha256 = fromPackage?.artifactSha256 ?? (artifact ? await storeArtifact(config.dataDir, new Uint8Array(await Bun.file(artifact).arrayBuffer())) : undefined);
       const p = publishVersion(dbh, user, { manifest, qualifiedName: flags.name as string | undefined, visibility, artifactSha256 });
       for (const w of manifest.warnings) console.error(`warning: ${w}`);
       console.log(`published ${p.qualifiedName}@${p.version}${p.isLatest ? " (latest)" : ""}`);

@@ -11,7 +11,7 @@ function detect(bytes: Uint8Array, filename?: string): ManifestFormat {
   if (lower.endsWith(".json")) return "server.json";
   if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return "smithery.yaml";
   if (lower.endsWith(".mcpb") || lower.endsWith(".tgz") || lower.endsWith(".tar.gz")) {
-    throw new AppError("invalid", "bundles and tarballs are published with a server.json or smithery.yaml beside them, not alone yet", { details: [{ pointer: "/file", message: `${filename} is not a manifest` }] });
+    throw new AppError("invalid", "a bundle or tarball is a package, not a manifest: publish it as the file itself (it is read by manifestFromPackage)", { details: [{ pointer: "/file", message: `${filename} is not a manifest` }] });
   }
   // Sniff: a JSON document starts with "{" after optional whitespace/BOM.
   for (const b of bytes.subarray(0, 64)) {

@@ -2,6 +2,7 @@ import { AppError } from "../shared/app-error.ts";
 import { parseManifest, type ManifestFormat } from "./manifest-detect.ts";
 import { MAX_MANIFEST_BYTES } from "./manifest-input.ts";
 import type { PublishInput } from "./publish.ts";
+import { manifestFromPackage, isPackageFile } from "./artifact-manifest.ts";
 import { storeArtifact } from "./artifacts.ts";
 
 const FORMATS = new Set<ManifestFormat>(["server.json", "smithery.yaml"]);
@@ -40,6 +41,10 @@ export async function readPublishRequest(request: Request, dataDir: string): Pro
     const bytes = typeof file === "string" ? new TextEncoder().encode(file) : file ? new Uint8Array(await file.arrayBuffer()) : undefined;
     if (!bytes) throw new AppError("invalid", "attach the manifest as the `file` field", { details: [{ pointer: "/file", message: "missing" }] });
     const filename = typeof file === "object" && file ? file.name : undefined;
+    if (filename && isPackageFile(filename)) {
+      const { manifest, artifactSha256 } = await manifestFromPackage(dataDir, bytes, filename, { name: o.name });
+      return { manifest, qualifiedName: o.name, visibility: o.visibility, artifactSha256 };
+    }
     const manifest = parseManifest(bytes, { format: o.format, filename, version: o.version });
     // An `npm pack` tarball or .mcpb uploaded beside the manifest is what the version runs from.
     const artifact = form.get("artifact");

@@ -84,3 +84,31 @@ describe("hearth import-catalog and hearth publish (offline)", () => {
     expect(named.stdout).toContain("published acme/tool@1.0.0");
   });
 });
+
+describe("publishing a package file on its own", () => {
+  it("publishes an npm pack tarball from its package.json and an .mcpb bundle from its manifest.json", async () => {
+    const { mkdirSync } = await import("node:fs");
+    const { HELLO, packFixture, zip } = await import("../fixtures/installer/build.ts");
+    const d = tempDir();
+    cleanups.push(d.cleanup);
+    const data = join(d.path, "data");
+    await runHearth(["admin", "create", "--data", data, "--email", "ops@example.com", "--password", "twelve chars!!"]);
+    mkdirSync(join(d.path, "pack"));
+    const tgz = packFixture(HELLO, join(d.path, "pack"));
+    const unnamed = await runHearth(["publish", tgz, "--data", data]);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain("--name namespace/name");
+    const pub = await runHearth(["publish", tgz, "--data", data, "--name", "acme/hello"]);
+    expect(pub.stdout).toContain("published acme/hello@1.0.0");
+    const manifest = { manifest_version: "0.2", name: "hello-bundle", version: "2.0.0", description: "A bundled server", author: { name: "t" }, server: { type: "node", entry_point: "server/index.js", mcp_config: { command: "node", args: ["${__dirname}/server/index.js"] } } };
+    const bundle = join(d.path, "hello.mcpb");
+    writeFileSync(bundle, zip([{ name: "manifest.json", content: JSON.stringify(manifest) }, { name: "server/index.js", content: "console.log('hi')" }]));
+    const b = await runHearth(["publish", bundle, "--data", data, "--name", "acme/bundle"]);
+    expect(b.stderr).toBe("");
+    expect(b.stdout).toContain("published acme/bundle@2.0.0");
+    writeFileSync(join(d.path, "junk.mcpb"), "not a zip");
+    const junk = await runHearth(["publish", join(d.path, "junk.mcpb"), "--data", data, "--name", "acme/junk"]);
+    expect(junk.code).toBe(2);
+    expect(junk.stderr).toContain("not a readable zip");
+  });
+});

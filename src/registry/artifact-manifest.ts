@@ -1,0 +1,67 @@
+import { join } from "node:path";
+import { openPromise } from "yauzl";
+import { inspectTarball } from "../installer/tarball.ts";
+import { AppError } from "../shared/app-error.ts";
+import { storeArtifact } from "./artifacts.ts";
+import type { NormalisedManifest } from "./manifest.ts";
+import { parseMcpbManifest } from "./manifest-mcpb.ts";
+import { normaliseServerJson } from "./manifest-server-json.ts";
+
+/** isPackageFile tells a bundle or tarball from a manifest by its file name. */
+export function isPackageFile(filename: string | undefined): boolean {
+  return /\.(mcpb|tgz|tar\.gz)$/i.test(filename ?? "");
+}
+
+const MAX_BUNDLE_MANIFEST = 1024 * 1024;
+
+async function bundleManifestJson(path: string): Promise<Uint8Array> {
+  const zip = await openPromise(path, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true }).catch((e: Error) => {
+    throw new AppError("invalid", `the bundle is not a readable zip: ${e.message}`, { details: [{ pointer: "/file", message: "not a zip archive" }] });
+  });
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName !== "manifest.json") continue;
+      if (entry.uncompressedSize > MAX_BUNDLE_MANIFEST) throw new AppError("too_large", "the bundle's manifest.json is over 1 MiB");
+      const chunks: Buffer[] = [];
+      for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer);
+      return new Uint8Array(Buffer.concat(chunks));
+    }
+  } finally {
+    zip.close();
+  }
+  throw new AppError("invalid", "the bundle has no manifest.json at its root", { details: [{ pointer: "/file", message: "manifest.json missing" }] });
+}
+
+function serverJsonForPackage(pkg: Record<string, unknown>, name: string | undefined): unknown {
+  const qualified = name ?? (typeof pkg.mcpName === "string" ? pkg.mcpName : undefined);
+  if (!qualified) {
+    throw new AppError("invalid", "name the server: pass --name namespace/name (or set mcpName in package.json)", { details: [{ pointer: "/name", message: "missing" }] });
+  }
+  const description = typeof pkg.description === "string" && pkg.description.trim() ? pkg.description.trim().slice(0, 100) : `The ${String(pkg.name)} MCP server`;
+  return {
+    name: qualified,
+    description,
+    version: pkg.version,
+    packages: [{ registryType: "npm", identifier: pkg.name, version: pkg.version, transport: { type: "stdio" } }],
+  };
+}
+
+/**
+ * manifestFromPackage publishes a package file on its own: an `npm pack` tarball becomes a
+ * server.json for its package.json (the npm package runs from the uploaded file), and an .mcpb
+ * bundle is read from its own manifest.json. The file is stored as the version's artifact.
+ */
+export async function manifestFromPackage(dataDir: string, bytes: Uint8Array, filename: string, opts: { name?: string }): Promise<{ manifest: NormalisedManifest; artifactSha256: string }> {
+  const sha = await storeArtifact(dataDir, bytes);
+  const path = join(dataDir, "artifacts", sha);
+  if (/\.mcpb$/i.test(filename)) {
+    const manifest = parseMcpbManifest(await bundleManifestJson(path), { name: opts.name });
+    return { manifest: { ...manifest, ...(opts.name ? { name: opts.name } : {}) }, artifactSha256: sha };
+  }
+  const info = await inspectTarball(path);
+  const pkg = info.packageJson;
+  if (!pkg || typeof pkg !== "object" || typeof (pkg as { name?: unknown }).name !== "string" || typeof (pkg as { version?: unknown }).version !== "string") {
+    throw new AppError("invalid", "the tarball has no package.json with a name and version", { details: [{ pointer: "/file", message: "package/package.json missing or incomplete" }] });
+  }
+  return { manifest: normaliseServerJson(serverJsonForPackage(pkg as Record<string, unknown>, opts.name)), artifactSha256: sha };
+}
