@@ -23,8 +23,8 @@ const BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 /** WsData is the per-connection state of one WebSocket session. */
 export interface WsData {
   session: OpenedSession;
-  /** inflight maps request ids to when they arrived, to fail them if the child dies and to time the relay. */
-  inflight: Map<JsonRpcId, number>;
+  /** inflight maps request ids to when they arrived (and whether a tool call), to fail them if the child dies and to time the relay. */
+  inflight: Map<JsonRpcId, { at: number; tool: boolean }>;
   lastActivity: number;
   timers: { idle?: Timer; age?: Timer };
   unsubscribe?: () => void;
@@ -32,6 +32,11 @@ export interface WsData {
 }
 
 type Ws = ServerWebSocket<WsData>;
+
+// A tool call failed if the child answered with a JSON-RPC error or a result flagged isError.
+function isFailure(line: string): boolean {
+  return line.includes('"error"') || line.includes('"isError":true');
+}
 
 function closeWith(ws: Ws, code: number, reason: string, notice?: string): void {
   if (ws.data.closing) return;
@@ -88,7 +93,9 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
           const started = id === undefined ? undefined : ws.data.inflight.get(id);
           if (started !== undefined) {
             ws.data.inflight.delete(id!);
-            wsLatency.observe((performance.now() - started) / 1000);
+            const ms = performance.now() - started.at;
+            wsLatency.observe(ms / 1000);
+            if (started.tool) usage.toolAnswered(session.serverId, ms, isFailure(line));
           }
           toClient.count.inc();
           toClient.bytes.inc(line.length);
@@ -113,7 +120,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         const frame = inspectClientFrame(message);
         if (frame.kind === "invalid") return void ws.send(errorFrame(frame.id, frame.error.code, frame.error.message));
         if (frame.kind === "request") {
-          ws.data.inflight.set(frame.id, performance.now());
+          ws.data.inflight.set(frame.id, { at: performance.now(), tool: frame.method === "tools/call" });
           if (frame.method === "tools/call") {
             usage.toolCalled(ws.data.session.serverId);
             toolCalls.inc({ server: ws.data.session.serverKey });

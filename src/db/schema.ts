@@ -170,3 +170,20 @@ export const deployments = sqliteTable("deployments", {
   createdAt: integer("created_at").notNull().default(now),
   updatedAt: integer("updated_at").notNull().default(now),
 });
+
+/** usageDaily aggregates each server's hosted traffic per UTC day: counts and latency, never content. */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    serverId: integer("server_id")
+      .notNull()
+      .references(() => servers.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    sessions: integer("sessions").notNull().default(0),
+    toolCalls: integer("tool_calls").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    latencyMsSum: integer("latency_ms_sum").notNull().default(0),
+    latencyCount: integer("latency_count").notNull().default(0),
+  },
+  (t) => [uniqueIndex("usage_daily_server_day_idx").on(t.serverId, t.day)],
+);

@@ -5,14 +5,15 @@ import { Layout, type LayoutProps } from "../layout.tsx";
 import { ServerIcon } from "./server-card.tsx";
 
 /** Tab names one server page section; each is a real URL. */
-export type Tab = "overview" | "tools" | "connect" | "playground" | "deployments" | "logs";
+export type Tab = "overview" | "tools" | "connect" | "playground" | "usage" | "deployments" | "logs";
 
-const LABELS: Record<Tab, string> = { overview: "Overview", tools: "Tools", connect: "Connect", playground: "Playground", deployments: "Deployments", logs: "Logs" };
+const LABELS: Record<Tab, string> = { overview: "Overview", tools: "Tools", connect: "Connect", playground: "Playground", usage: "Usage", deployments: "Deployments", logs: "Logs" };
 
 /** tabsFor lists the tabs this viewer gets: the playground only for running servers, hosting tabs only for owners. */
 export function tabsFor(data: ServerPage): Tab[] {
   const tabs: Tab[] = ["overview", "tools", "connect"];
   if (data.ready) tabs.push("playground");
+  tabs.push("usage");
   if (data.canManage) tabs.push("deployments", "logs");
   return tabs;
 }
