@@ -1,5 +1,6 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
+import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
 import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
 import { deployRoutes } from "../deploy/routes.ts";
@@ -62,6 +63,7 @@ export function createApp(ctx: AppContext) {
     .use(setupRoutes(ctx))
     .use(loginRoutes(ctx))
     .use(publishRoutes(ctx))
+    .use(adminRoutes(ctx))
     .use(serverRoutes(ctx))
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))
