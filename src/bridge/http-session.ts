@@ -9,6 +9,8 @@ import { SseSink } from "./sse-sink.ts";
 const log = logger("bridge.http");
 // setTimeout overflows above 2^31-1 ms and fires at once.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// How long an unprimed request stream may stay silent before its headers are sent anyway.
+const HEADERS_AFTER_MS = 100;
 
 /** HttpSessionLimits bound what one session holds: keep-alive period, requests in flight, queued bytes per connection, replay ring size. */
 export interface HttpSessionLimits {
@@ -120,6 +122,11 @@ export class HttpSession {
     } else {
       const sink = this.attach(stream);
       if (req.prime) sink.prime(eventId(stream.no, ++this.seq));
+      else {
+        // Unprimed streams send nothing until the first event; a slow call would hold the response
+        // headers until then. A fast answer stays one buffered body; a slow one gets headers now.
+        setTimeout(() => stream.written === 0 && sink.connected && sink.comment("waiting for the server"), HEADERS_AFTER_MS).unref();
+      }
       answer = sink.response;
     }
     this.send(req.text);
