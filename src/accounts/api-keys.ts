@@ -94,3 +94,9 @@ export function authenticateApiKey(db: Db, key: string, now = Date.now()): KeyPr
 export function revokeApiKey(db: Db, id: number): void {
   db.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.id, id)).run();
 }
+
+/** keyStillValid tells whether a key is neither revoked nor expired (for sessions opened with it). */
+export function keyStillValid(db: Db, id: number, now = Date.now()): boolean {
+  const row = db.select({ revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt }).from(apiKeys).where(eq(apiKeys.id, id)).get();
+  return row !== undefined && row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now);
+}

@@ -16,6 +16,8 @@ export interface OpenedSession {
   serverKey: string;
   idleTimeoutMs: number;
   maxAgeMs: number;
+  /** keyId is the API key the session was opened with, re-checked while it runs (revocation, expiry). */
+  keyId?: number;
 }
 
 /** requireConnectPrincipal checks the caller may open sessions at all (a key with `connect`, or a signed-in user). */
@@ -43,5 +45,12 @@ export function openSession(ctx: AppContext, principal: Principal, qualifiedName
   const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
   const config = resolveConnectionConfig(schema, rawConfigFromQuery(params, schema));
   const lease = ctx.supervisor.lease(launchPlanFor(qualifiedName, deployment, version, config));
-  return { lease, serverId: server.id, serverKey: qualifiedName, idleTimeoutMs: deployment.settings.idleTimeoutSec * 1000, maxAgeMs: deployment.settings.maxAgeSec * 1000 };
+  return {
+    lease,
+    serverId: server.id,
+    serverKey: qualifiedName,
+    idleTimeoutMs: deployment.settings.idleTimeoutSec * 1000,
+    maxAgeMs: deployment.settings.maxAgeSec * 1000,
+    ...(principal.kind === "key" ? { keyId: principal.keyId } : {}),
+  };
 }

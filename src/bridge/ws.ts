@@ -1,4 +1,5 @@
 import type { Server, ServerWebSocket } from "bun";
+import { keyStillValid } from "../accounts/api-keys.ts";
 import { resolvePrincipal } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
@@ -26,6 +27,8 @@ export interface WsData {
   /** inflight maps request ids to when they arrived (and whether a tool call), to fail them if the child dies and to time the relay. */
   inflight: Map<JsonRpcId, { at: number; tool: boolean }>;
   lastActivity: number;
+  /** keyCheckedAt is when the session's API key was last confirmed valid. */
+  keyCheckedAt: number;
   timers: { idle?: Timer; age?: Timer };
   unsubscribe?: () => void;
   closing: boolean;
@@ -36,6 +39,17 @@ type Ws = ServerWebSocket<WsData>;
 // A tool call failed if the child answered with a JSON-RPC error or a result flagged isError.
 function isFailure(line: string): boolean {
   return line.includes('"error"') || line.includes('"isError":true');
+}
+
+// A revoked or expired key ends its open sessions on their next message; the check is one indexed
+// read at most every KEY_RECHECK_MS, so the relay's hot path stays free of database work.
+const KEY_RECHECK_MS = 1000;
+function keyStillOk(ctx: AppContext, ws: Ws): boolean {
+  const { keyId } = ws.data.session;
+  const now = Date.now();
+  if (keyId === undefined || now - ws.data.keyCheckedAt < KEY_RECHECK_MS) return true;
+  ws.data.keyCheckedAt = now;
+  return keyStillValid(ctx.dbh.db, keyId, now);
 }
 
 function closeWith(ws: Ws, code: number, reason: string, notice?: string): void {
@@ -71,7 +85,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         const session = openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
-        const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), timers: {}, closing: false };
+        const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), timers: {}, closing: false };
         if (server.upgrade(request, { headers, data })) return true;
         void session.lease.release("upgrade failed");
         throw new AppError("bad_request", "the WebSocket upgrade failed");
@@ -117,6 +131,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
       },
       message(ws: Ws, message: string | Buffer) {
         if (typeof message !== "string") return closeWith(ws, 1003, "binary frames are not supported: send JSON-RPC as text");
+        if (!keyStillOk(ctx, ws)) return closeWith(ws, 1008, "the API key was revoked or expired");
         const frame = inspectClientFrame(message);
         if (frame.kind === "invalid") return void ws.send(errorFrame(frame.id, frame.error.code, frame.error.message));
         if (frame.kind === "request") {

@@ -172,6 +172,21 @@ describe("WebSocket bridge", () => {
     ws.close();
   });
 
+  it("ends an open session on its next message once its key is revoked (1008)", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/echo", "echo-server.ts");
+    const { createApiKey, revokeApiKey } = await import("../../src/accounts/api-keys.ts");
+    const { key, id } = createApiKey(h.ctx.dbh.db, 1, { name: "short-lived", scopes: ["connect"] });
+    const ws = await rawSocket(h.wsUrl("io.github.test/echo", `api_key=${key}`));
+    ws.send(init);
+    expect(JSON.parse(await nextMessage(ws)).id).toBe(1);
+    revokeApiKey(h.ctx.dbh.db, id);
+    await Bun.sleep(1100);
+    const done = closed(ws);
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }));
+    expect(await done).toMatchObject({ code: 1008 });
+  });
+
   it("ends the child when the client disconnects mid-call", async () => {
     h = await startHosted();
     h.deployFixture("io.github.test/echo", "echo-server.ts");
