@@ -101,6 +101,7 @@ describe("hearth serve lifecycle", () => {
   it("prints a setup link, stops on SIGTERM with exit 0, and restarts on the same data dir", async () => {
     const data = dataDir();
     const first: HearthProcess = await startHearth({ data });
+    cleanups.push(() => first.stop()); // a failed assertion must not leave the server running
     expect(first.output()).toMatch(/\/setup\?token=[\w-]{32}/);
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     const port = new URL(first.url).port;
@@ -108,6 +109,7 @@ describe("hearth serve lifecycle", () => {
     expect(await first.stop()).toBe(0);
     expect((await runHearth(["healthcheck", "--port", port])).code).toBe(1);
     const second = await startHearth({ data });
+    cleanups.push(() => second.stop());
     expect((await (await fetch(`${second.url}/readyz`)).json()).status).toBe("ready");
     expect(await second.stop()).toBe(0);
   });
