@@ -5,6 +5,7 @@ import { VERSION } from "../version.ts";
 import { adminCreateCommand } from "./admin.ts";
 import { backupCommand } from "./backup.ts";
 import { helpText, parseCommandLine, UsageError, type Command } from "./command.ts";
+import { connectCommand } from "./connect.ts";
 import { deployCommand } from "./deploy.ts";
 import { doctorCommand } from "./doctor.ts";
 import { healthcheckCommand } from "./healthcheck.ts";
@@ -16,7 +17,7 @@ import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
-export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
 
 function topHelp(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

@@ -7,13 +7,17 @@ import type { AppContext } from "./context.ts";
 // Resolved once per request: several hooks and handlers may ask who is calling.
 const cache = new WeakMap<Request, Principal>();
 
-/** principalFor returns (and caches) who made the request. */
+/**
+ * principalFor returns (and caches) who made the request. A key that was sent but is not valid is
+ * refused (401) here, for every route: read routes must not quietly treat it as anonymous.
+ */
 export function principalFor(ctx: AppContext, request: Request): Principal {
   let p = cache.get(request);
   if (!p) {
     p = resolvePrincipal(ctx.dbh.db, request);
     cache.set(request, p);
   }
+  if (p.kind === "invalid-key") throw new AppError("unauthorized", "the API key is invalid, expired or revoked");
   return p;
 }
 

@@ -89,6 +89,14 @@ describe("authentication", () => {
     expect((await t.request("/api/v1/me", { headers: { authorization: "Bearer " + "x".repeat(5000) } })).status).toBe(401);
     expect((await t.request("/api/v1/me")).status).toBe(401);
   });
+
+  it("a key that is sent but invalid is 401 on read routes too, never quietly anonymous", async () => {
+    t = testApp();
+    const bad = { authorization: "Bearer hth_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" };
+    expect((await t.request("/api/v1/servers", { headers: bad })).status).toBe(401);
+    expect((await t.request("/v0.1/servers", { headers: bad })).status).toBe(401);
+    expect((await t.request("/api/v1/servers")).status).toBe(200);
+  });
 });
 
 describe("first-run setup", () => {

@@ -1,0 +1,71 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterEach, describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { parseTarget } from "../../src/cli/connect.ts";
+import { runHearth } from "../helpers/hearth-process.ts";
+import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
+
+const MAIN = join(import.meta.dir, "../../src/main.ts");
+let h: HostedInstance | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+// stdin stays open (an IDE would be attached), so the exit is the connection failure's, not EOF's.
+async function connectOnce(args: string[]): Promise<{ code: number; stderr: string }> {
+  const proc = Bun.spawn([process.execPath, MAIN, "connect", ...args], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp" } });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  clearTimeout(timer);
+  proc.stdin.end();
+  return { code, stderr };
+}
+
+function connectTransport(args: string[]) {
+  return new StdioClientTransport({ command: process.execPath, args: [MAIN, "connect", ...args], env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp" }, stderr: "pipe" });
+}
+
+describe("hearth connect", () => {
+  it("is a stdio MCP server relaying to a hosted server (SDK StdioClientTransport)", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/echo", "echo-server.ts");
+    const client = new Client({ name: "ide", version: "1" });
+    await client.connect(connectTransport([`${h.server.url}/io.github.test/echo`, "--key", h.key]));
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["add", "echo", "slow"]);
+    const r = await client.callTool({ name: "echo", arguments: { message: "from the IDE" } });
+    expect(r.content).toEqual([{ type: "text", text: "from the IDE" }]);
+    await client.close();
+  });
+
+  it("reconnects after the server drops the session and the next call succeeds", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/echo", "echo-server.ts", {}, { idleTimeoutSec: 1 });
+    const client = new Client({ name: "ide", version: "1" });
+    await client.connect(connectTransport([`${h.server.url}/io.github.test/echo`, "--key", h.key]));
+    await client.callTool({ name: "echo", arguments: { message: "one" } });
+    await Bun.sleep(2500); // Hearth closes the idle session (1001); connect re-establishes it
+    const r = await client.callTool({ name: "echo", arguments: { message: "two" } });
+    expect(r.content).toEqual([{ type: "text", text: "two" }]);
+    await client.close();
+  });
+
+  it("says why when the session can't open, and exits 2", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/echo", "echo-server.ts");
+    const badKey = await connectOnce([`${h.server.url}/io.github.test/echo`, "--key", "hth_nope"]);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain("the key was refused");
+    const unknown = await connectOnce([`${h.server.url}/io.github.test/none`, "--key", h.key]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no server io.github.test/none");
+    expect((await runHearth(["connect", "io.github.test/echo"])).code).toBe(2);
+  });
+
+  it("parses URLs and ns/name targets", () => {
+    expect(parseTarget("wss://hub.example.com/acme/github/ws", "http://x")).toEqual({ base: "https://hub.example.com", name: "acme/github" });
+    expect(parseTarget("acme/github", "http://127.0.0.1:8080/")).toEqual({ base: "http://127.0.0.1:8080", name: "acme/github" });
+    expect(() => parseTarget("acme", "http://x")).toThrow(/namespace\/name/);
+  });
+});
