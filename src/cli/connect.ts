@@ -47,7 +47,9 @@ async function readConfig(flags: Record<string, unknown>): Promise<Record<string
   }) : (flags.config as string | undefined);
   if (raw === undefined) return undefined;
   try {
-    const v = JSON.parse(raw) as unknown;
+    // JSON as typed, or base64(url) JSON as in a `?config=` parameter (what the Connect tab writes).
+    const text = raw.trimStart().startsWith("{") ? raw : Buffer.from(raw, "base64").toString("utf8");
+    const v = JSON.parse(text) as unknown;
     if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
     return v as Record<string, unknown>;
   } catch (e) {
@@ -62,7 +64,7 @@ export const connectCommand: Command = {
   usage: "hearth connect <url | ns/name> [--key K] [--config JSON | --config-file F]",
   flags: [
     { name: "key", type: "string", help: "API key with the connect scope (or HEARTH_API_KEY)" },
-    { name: "config", type: "string", help: "the server's config as a JSON object" },
+    { name: "config", type: "string", help: "the server's config: a JSON object, or base64 of one" },
     { name: "config-file", type: "string", help: "read the config from a JSON file" },
     { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "--public-url" },
   ],

@@ -63,6 +63,22 @@ describe("hearth connect", () => {
     expect((await runHearth(["connect", "io.github.test/echo"])).code).toBe(2);
   });
 
+  it("passes --config (JSON or base64 as the Connect tab writes it) to the session", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/typed", "echo-server.ts", {
+      packages: [{ registryType: "npm", identifier: "@t/typed", version: "1.0.0", transport: { type: "stdio" }, environmentVariables: [{ name: "PORT", format: "number", isRequired: true }] }],
+    });
+    for (const config of ['{"PORT":8080}', Buffer.from('{"PORT":8080}').toString("base64url")]) {
+      const client = new Client({ name: "ide", version: "1" });
+      await client.connect(connectTransport([`${h.server.url}/io.github.test/typed`, "--key", h.key, "--config", config]));
+      expect((await client.listTools()).tools.length).toBe(3);
+      await client.close();
+    }
+    const wrong = await connectOnce([`${h.server.url}/io.github.test/typed`, "--key", h.key, "--config", '{"PORT":"x"}']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("check --config");
+  });
+
   it("parses URLs and ns/name targets", () => {
     expect(parseTarget("wss://hub.example.com/acme/github/ws", "http://x")).toEqual({ base: "https://hub.example.com", name: "acme/github" });
     expect(parseTarget("acme/github", "http://127.0.0.1:8080/")).toEqual({ base: "http://127.0.0.1:8080", name: "acme/github" });
