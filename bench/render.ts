@@ -15,23 +15,13 @@ import { createApp } from "../src/http/app.ts";
 import { indexServer, toolsText } from "../src/registry/search-index.ts";
 import { configureLogging } from "../src/shared/log.ts";
 import { fmtMs, percentile, table } from "./lib/stats.ts";
+import { hash, pick, TAGS, VOCAB } from "./lib/synthetic.ts";
 
 configureLogging({ level: "error" });
 const N = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 60;
 const WARMUP = 5;
 const TARGET_P95_MS = 30;
-const VOCAB = ("github gitlab postgres mysql sqlite redis mongo slack discord email calendar weather maps search browser files " +
-  "memory notes docs jira linear notion figma stripe shopify aws azure gcp kubernetes docker terraform sentry datadog grafana " +
-  "prometheus openai anthropic translate pdf image audio video youtube spotify twitter reddit news finance crypto stocks").split(" ");
-const TAGS = ["db", "search", "devtools", "ai", "cloud", "chat", "productivity", "finance", "media", "monitoring"];
-function hash(i: number, k: number): number {
-  let h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca77);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-const pick = (i: number, k: number) => VOCAB[hash(i, k) % VOCAB.length]!;
 
 // A server page worth rendering: a config schema with every kind of field, and a dozen tools with
 // schemas, like a real GitHub server.

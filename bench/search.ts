@@ -17,25 +17,11 @@ import { searchServers } from "../src/registry/search.ts";
 import { ANONYMOUS } from "../src/registry/visibility.ts";
 import { configureLogging } from "../src/shared/log.ts";
 import { fmtMs, percentile, table } from "./lib/stats.ts";
+import { hash, pick, TAGS, VOCAB } from "./lib/synthetic.ts";
 
 configureLogging({ level: "error" });
 const N = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 30;
-const VOCAB = ("github gitlab postgres mysql sqlite redis mongo slack discord email calendar weather maps search browser files " +
-  "memory notes docs jira linear notion figma stripe shopify aws azure gcp kubernetes docker terraform sentry datadog grafana " +
-  "prometheus openai anthropic translate pdf image audio video youtube spotify twitter reddit news finance crypto stocks " +
-  "analytics crm salesforce hubspot zendesk twilio sms whatsapp telegram rss scraper crawler fetch http api graphql rest " +
-  "vector embeddings rag knowledge wiki obsidian todo tasks time timezone math python javascript rust go shell git").split(" ");
-const TAGS = ["db", "search", "devtools", "ai", "cloud", "chat", "productivity", "finance", "media", "monitoring"];
-// A 32-bit integer mix (murmur3's finaliser): deterministic, and words co-occur like real text
-// instead of in the fixed pairs a linear formula gives.
-function hash(i: number, k: number): number {
-  let h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca77);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-const pick = (i: number, k: number) => VOCAB[hash(i, k) % VOCAB.length]!;
 
 // ORIGINAL is the list this bench started with; the rest add query shapes a search box sees:
 // words that match nearly everything (every official name starts io.github; every description
