@@ -1,5 +1,7 @@
 import { RelaySession } from "../client/relay-session.ts";
 import { UsageError, type Command } from "./command.ts";
+import { baseFor, hubFor } from "./hub-target.ts";
+import { readServerConfig, serverConfigFlags } from "./server-config-flag.ts";
 
 /** ConnectTarget is where `hearth connect` goes: the instance and the server's name. */
 export interface ConnectTarget {
@@ -41,41 +43,23 @@ async function explain(t: ConnectTarget, key: string): Promise<void> {
   }
 }
 
-async function readConfig(flags: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
-  const raw = typeof flags["config-file"] === "string" ? await Bun.file(flags["config-file"]).text().catch(() => {
-    throw new UsageError(`--config-file ${String(flags["config-file"])} can't be read`);
-  }) : (flags.config as string | undefined);
-  if (raw === undefined) return undefined;
-  try {
-    // JSON as typed, or base64(url) JSON as in a `?config=` parameter (what the Connect tab writes).
-    const text = raw.trimStart().startsWith("{") ? raw : Buffer.from(raw, "base64").toString("utf8");
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
-    return v as Record<string, unknown>;
-  } catch (e) {
-    throw new UsageError(`the config must be a JSON object: ${(e as Error).message}`);
-  }
-}
-
 /** connect runs as a stdio MCP server for an IDE, relaying to a Hearth session over WebSocket. */
 export const connectCommand: Command = {
   name: "connect",
   summary: "be a stdio MCP server for an IDE, relaying to a server hosted on a Hearth",
   usage: "hearth connect <url | ns/name> [--key K] [--config JSON | --config-file F]",
   flags: [
-    { name: "key", type: "string", help: "API key with the connect scope (or HEARTH_API_KEY)" },
-    { name: "config", type: "string", help: "the server's config: a JSON object, or base64 of one" },
-    { name: "config-file", type: "string", help: "read the config from a JSON file" },
-    { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "--public-url" },
+    { name: "key", type: "string", help: "API key with the connect scope", defaultText: "HEARTH_API_KEY, else the login store" },
+    ...serverConfigFlags,
+    { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "the last `hearth login`, else --public-url" },
   ],
-  async run({ config, flags, positionals }) {
+  async run({ config, flags, positionals, env }) {
     const target = positionals[0];
     if (!target || positionals.length > 1) throw new UsageError("give exactly one server: a URL or namespace/name");
-    const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
-    if (!key) throw new UsageError("connecting needs --key or HEARTH_API_KEY (a key with the connect scope)");
-    const t = parseTarget(target, String(flags.url ?? config.publicUrl));
+    const t = parseTarget(target, baseFor(flags, env, config));
+    const { key } = hubFor(t.base, flags, env);
     const relay = new RelaySession({
-      url: wsUrl(t, key, await readConfig(flags)),
+      url: wsUrl(t, key, await readServerConfig(flags)),
       write: (line) => process.stdout.write(line + "\n"),
       log: (text) => process.stderr.write(text + "\n"),
       onFirstFailure: () => explain(t, key),
