@@ -17,3 +17,9 @@ export function hubFor(base: string, flags: Record<string, unknown>, env: Record
   if (!found) throw new UsageError(`no key for ${base}: pass --key, set HEARTH_API_KEY, or run \`hearth login ${base}\``);
   return { base, key: found.key, keySource: found.source };
 }
+
+/** hubOrAnonymous is hubFor for reads a public Hearth answers without a key. */
+export function hubOrAnonymous(base: string, flags: Record<string, unknown>, env: Record<string, string | undefined>): Hub {
+  const found = resolveKey(typeof flags.key === "string" ? flags.key : undefined, env, base);
+  return found ? { base, key: found.key, keySource: found.source } : { base, key: "", keySource: "none" };
+}

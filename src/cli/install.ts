@@ -3,9 +3,8 @@ import { CLIENT_SHAPES, clientShape, type ClientShape, type EntryTarget } from "
 import { clientConfigPath } from "../client/client-paths.ts";
 import { backupPath, installEntry, uninstallEntry, type EntryEdit } from "../client/client-config-file.ts";
 import { deployedServer } from "../client/hub-api.ts";
-import { validateConfig } from "../registry/config-schema.ts";
+import { checkConfig } from "../client/mcp-session.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
-import { AppError } from "../shared/app-error.ts";
 import { UsageError, type Command, type Parsed } from "./command.ts";
 import { parseTarget } from "./connect.ts";
 import { baseFor, hubFor } from "./hub-target.ts";
@@ -67,13 +66,8 @@ export const installCommand: Command = {
     const hub = hubFor(base, p.flags, p.env);
     const detail = await deployedServer(hub, name);
     const config = await readServerConfig(p.flags);
-    const schema = detail.connections[0]?.configSchema as JsonSchemaObject | undefined;
     const profile = typeof p.flags.profile === "string" ? p.flags.profile : undefined;
-    // A profile supplies its config on the server; otherwise check now what connecting would refuse.
-    if (schema && !profile) {
-      const v = validateConfig(schema, config ?? {});
-      if (!v.ok) throw new AppError("invalid", `the configuration is not valid for ${name}:`, { details: v.errors.map((e) => ({ pointer: e.param, message: e.reason })) });
-    }
+    checkConfig(name, detail.connections[0]?.configSchema as JsonSchemaObject | undefined, config, profile);
     const query = new URLSearchParams();
     if (config && Object.keys(config).length) query.set("config", encodeConfig(config));
     if (profile) query.set("profile", profile);

@@ -6,8 +6,9 @@ import type { KeySource } from "./credentials.ts";
 /** Hub is one Hearth instance and the key used on it. */
 export interface Hub {
   base: string;
+  /** key is empty for an anonymous caller (public reads only). */
   key: string;
-  keySource: KeySource;
+  keySource: KeySource | "none";
 }
 
 /** ServerDetail is the part of `GET /api/v1/servers/{ns}/{name}` the client uses. */
@@ -35,6 +36,7 @@ export function configErrorDetails(body: unknown): AppErrorDetail[] {
 /** httpFailure explains a refused request in the user's terms. */
 export function httpFailure(hub: Hub, status: number, body: unknown, name?: string): AppError {
   const msg = (body as ErrorBody | undefined)?.error;
+  if (status === 401 && hub.keySource === "none") return new AppError("unauthorized", `${hub.base} wants a key: pass --key, set HEARTH_API_KEY, or run \`hearth login ${hub.base}\``);
   if (status === 401) return new AppError("unauthorized", `${hub.base} refused the key (from ${hub.keySource}); check it, or run \`hearth login ${hub.base}\``);
   if (status === 403) return new AppError("forbidden", `${hub.base}: ${msg ?? "this key may not do that"}`);
   if (status === 404) return new AppError("not_found", name ? `no server ${name} on ${hub.base} (or this key can't see it); try \`hearth search\`` : `${hub.base}: not found — is this a Hearth URL?`);
@@ -45,7 +47,8 @@ export function httpFailure(hub: Hub, status: number, body: unknown, name?: stri
 /** hubFetch makes an authenticated request; an unreachable instance is an AppError naming it. */
 export async function hubFetch(hub: Hub, path: string, init: RequestInit = {}): Promise<Response> {
   try {
-    return await fetch(`${hub.base}${path}`, { ...init, headers: { authorization: `Bearer ${hub.key}`, accept: "application/json", ...init.headers } });
+    const auth: Record<string, string> = hub.key ? { authorization: `Bearer ${hub.key}` } : {};
+    return await fetch(`${hub.base}${path}`, { ...init, headers: { ...auth, accept: "application/json", ...init.headers } });
   } catch (cause) {
     throw new AppError("unavailable", `cannot reach ${hub.base}: ${(cause as Error).message}`, { cause });
   }
