@@ -55,6 +55,7 @@ export function toolArguments(tool: string, pairs: string[], inputSchema: Schema
   const known = Object.keys(props);
   const out: Record<string, unknown> = {};
   const problems: AppErrorDetail[] = [];
+  const given = new Set<string>();
   for (const pair of pairs) {
     const i = pair.indexOf("=");
     if (i <= 0) {
@@ -62,6 +63,7 @@ export function toolArguments(tool: string, pairs: string[], inputSchema: Schema
       continue;
     }
     const key = pair.slice(0, i);
+    given.add(key);
     if (!Object.hasOwn(props, key) && inputSchema?.additionalProperties === false) {
       problems.push({ pointer: key, message: `${tool} takes no argument ${key}; it takes: ${known.join(", ") || "none"}` });
       continue;
@@ -73,7 +75,7 @@ export function toolArguments(tool: string, pairs: string[], inputSchema: Schema
     }
   }
   const required = Array.isArray(inputSchema?.required) ? (inputSchema.required as string[]) : [];
-  for (const r of required) if (!Object.hasOwn(out, r)) problems.push({ pointer: r, message: `is required (${r}=…)` });
+  for (const r of required) if (!given.has(r)) problems.push({ pointer: r, message: `is required (${r}=…)` });
   if (problems.length) throw new AppError("invalid", `the arguments don't fit ${tool}'s input schema:`, { details: problems });
   return out;
 }
