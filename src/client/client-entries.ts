@@ -67,7 +67,7 @@ export const CLIENT_SHAPES: readonly ClientShape[] = [
     section: ["mcp_servers"],
     remote: (t) => ({ url: t.httpUrl, bearer_token_env_var: CODEX_KEY_ENV }),
     stdio: command,
-    note: `Codex reads the key from $${CODEX_KEY_ENV}: export it where Codex starts (or install with --stdio to use the login store).`,
+    note: `Codex reads the key from $${CODEX_KEY_ENV}: export it where Codex starts (or install with --stdio to put the key on hearth connect's command line instead).`,
   },
   { id: "gemini-cli", title: "Gemini CLI", format: "json", section: ["mcpServers"], remote: (t) => ({ httpUrl: t.httpUrl, headers: auth(t) }), stdio: command },
   {
