@@ -2,9 +2,13 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
+import { findUserByEmail } from "../../src/accounts/users.ts";
 import { parseTarget } from "../../src/cli/connect.ts";
+import { normaliseServerJson } from "../../src/registry/manifest-server-json.ts";
+import { publishVersion } from "../../src/registry/publish.ts";
 import { runHearth } from "../helpers/hearth-process.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
+import { serverJson } from "../helpers/registry.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
 let h: HostedInstance | undefined;
@@ -142,6 +146,19 @@ describe("hearth connect", () => {
     expect(r.stderr).toContain("no messages for 1s; exiting");
     expect(Date.now() - started).toBeLessThan(10_000);
     expect((await connectOnce([`${h.server.url}/io.github.test/echo`, "--key", h.key, "--idle-exit", "soon"])).stderr).toContain("give a duration like 30s");
+  });
+
+  it("says when the Hearth can't be reached or the server isn't deployed, on both transports", async () => {
+    h = await startHosted();
+    publishVersion(h.ctx.dbh, findUserByEmail(h.ctx.dbh.db, "admin@example.com")!, { manifest: normaliseServerJson(serverJson("io.github.test/idle")) });
+    for (const transport of ["ws", "http"]) {
+      const gone = await connectOnce(["http://127.0.0.1:9/acme/tool", "--key", "k", "--transport", transport], INIT);
+      expect(gone.code).toBe(2);
+      expect(gone.stderr).toContain("cannot reach http://127.0.0.1:9");
+      const idle = await connectOnce([`${h.server.url}/io.github.test/idle`, "--key", h.key, "--transport", transport], INIT);
+      expect(idle.code).toBe(2);
+      expect(idle.stderr).toContain("io.github.test/idle is not deployed");
+    }
   });
 
   it("parses URLs and ns/name targets", () => {
