@@ -200,6 +200,9 @@ describe("hearth install: bad input", () => {
     const r = await cli(["install", "io.github.test/echo", "--client", "emacs", "--url", h.server.url, "--key", h.key], { HOME: home() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown client "emacs"; known clients: claude, claude-code, cursor, vscode, windsurf, codex, gemini-cli, cline');
+    const http = await cli(["install", "io.github.test/echo", "--client", "claude", "--http", "--url", h.server.url, "--key", h.key], { HOME: home() });
+    expect(http.code).toBe(2);
+    expect(http.stderr).toContain("Claude Desktop only starts stdio servers; drop --http");
   });
 
   it("says what is wrong with the URL, the key, the server and the config", async () => {
