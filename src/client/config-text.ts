@@ -23,7 +23,7 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
-/** isPlainObject is true for `{}`-style objects (not arrays, not null). */
+/** isRecord is true for `{}`-style objects (not arrays, not null). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
