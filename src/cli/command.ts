@@ -17,6 +17,8 @@ export interface Parsed {
   positionals: string[];
   config: Config;
   configFlagsGiven: Set<string>;
+  /** env is the environment the command runs in (tests pass a temp HOME); read it, not process.env. */
+  env: Record<string, string | undefined>;
 }
 
 /** Command is one `hearth` subcommand. */
@@ -83,5 +85,5 @@ export function parseCommandLine(cmd: Command, argv: string[], env: Record<strin
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  return { flags: values as Parsed["flags"], positionals, config, configFlagsGiven: given };
+  return { flags: values as Parsed["flags"], positionals, config, configFlagsGiven: given, env };
 }

@@ -1,5 +1,11 @@
+import { HttpRelaySession } from "../client/http-relay-session.ts";
+import { configErrorDetails } from "../client/hub-api.ts";
+import { sessionQuery } from "../client/mcp-session.ts";
 import { RelaySession } from "../client/relay-session.ts";
 import { UsageError, type Command } from "./command.ts";
+import { parseDuration } from "./duration.ts";
+import { baseFor, hubFor } from "./hub-target.ts";
+import { readServerConfig, serverConfigFlags } from "./server-config-flag.ts";
 
 /** ConnectTarget is where `hearth connect` goes: the instance and the server's name. */
 export interface ConnectTarget {
@@ -20,18 +26,12 @@ export function parseTarget(target: string, defaultBase: string): ConnectTarget 
   return { base: defaultBase.replace(/\/+$/, ""), name: target };
 }
 
-function wsUrl(t: ConnectTarget, key: string, config: Record<string, unknown> | undefined): string {
-  const u = new URL(`${t.base.replace(/^http/, "ws")}/${t.name}/ws`);
-  u.searchParams.set("api_key", key);
-  if (config && Object.keys(config).length) u.searchParams.set("config", Buffer.from(JSON.stringify(config)).toString("base64"));
-  return u.toString();
-}
+const say = (s: string): void => void process.stderr.write(`hearth connect: ${s}\n`);
 
 async function explain(t: ConnectTarget, key: string): Promise<void> {
-  const say = (s: string): void => void process.stderr.write(`hearth connect: ${s}\n`);
   try {
     const r = await fetch(`${t.base}/api/v1/servers/${t.name}`, { headers: { authorization: `Bearer ${key}` } });
-    if (r.status === 401) return say("the key was refused (check --key, HEARTH_API_KEY or `hearth key create`)");
+    if (r.status === 401) return say("the key was refused (check --key, HEARTH_API_KEY or `hearth login`)");
     if (r.status === 404) return say(`no server ${t.name} on ${t.base} (or this key can't see it)`);
     const detail = (await r.json()) as { isDeployed?: boolean };
     if (!detail.isDeployed) return say(`${t.name} is not deployed on ${t.base}; deploy it first (hearth deploy ${t.name})`);
@@ -41,45 +41,61 @@ async function explain(t: ConnectTarget, key: string): Promise<void> {
   }
 }
 
-async function readConfig(flags: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
-  const raw = typeof flags["config-file"] === "string" ? await Bun.file(flags["config-file"]).text().catch(() => {
-    throw new UsageError(`--config-file ${String(flags["config-file"])} can't be read`);
-  }) : (flags.config as string | undefined);
-  if (raw === undefined) return undefined;
-  try {
-    // JSON as typed, or base64(url) JSON as in a `?config=` parameter (what the Connect tab writes).
-    const text = raw.trimStart().startsWith("{") ? raw : Buffer.from(raw, "base64").toString("utf8");
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
-    return v as Record<string, unknown>;
-  } catch (e) {
-    throw new UsageError(`the config must be a JSON object: ${(e as Error).message}`);
-  }
+// Over HTTP the refusal comes with its status and body: a 422 lists each config error.
+async function explainHttp(t: ConnectTarget, key: string, status: number, body: unknown): Promise<void> {
+  if (status === 0) return say(`cannot reach ${t.base}: ${(body as { error?: string }).error ?? "no answer"}`);
+  if (status !== 422) return explain(t, key);
+  say(`the configuration is not valid for ${t.name}:`);
+  for (const d of configErrorDetails(body)) process.stderr.write(`  ${d.pointer || "/"}: ${d.message}\n`);
 }
 
-/** connect runs as a stdio MCP server for an IDE, relaying to a Hearth session over WebSocket. */
+/** connect runs as a stdio MCP server for an IDE, relaying to a Hearth session over WebSocket or HTTP. */
 export const connectCommand: Command = {
   name: "connect",
   summary: "be a stdio MCP server for an IDE, relaying to a server hosted on a Hearth",
-  usage: "hearth connect <url | ns/name> [--key K] [--config JSON | --config-file F]",
+  usage: "hearth connect <url | ns/name> [--key K] [--config JSON | --config-file F] [--profile P] [--transport ws|http] [--idle-exit 30m]",
   flags: [
-    { name: "key", type: "string", help: "API key with the connect scope (or HEARTH_API_KEY)" },
-    { name: "config", type: "string", help: "the server's config: a JSON object, or base64 of one" },
-    { name: "config-file", type: "string", help: "read the config from a JSON file" },
-    { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "--public-url" },
+    { name: "key", type: "string", help: "API key with the connect scope", defaultText: "HEARTH_API_KEY, else the login store" },
+    ...serverConfigFlags,
+    { name: "profile", type: "string", help: "a saved config (profile) on the Hearth, sent as profile=" },
+    { name: "transport", type: "string", help: "ws (WebSocket) or http (Streamable HTTP)", defaultText: "ws" },
+    { name: "idle-exit", type: "string", help: "exit after this long with no message either way (30s, 10m, 2h)", defaultText: "0, never" },
+    { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "the last `hearth login`, else --public-url" },
   ],
-  async run({ config, flags, positionals }) {
+  async run({ config, flags, positionals, env }) {
     const target = positionals[0];
     if (!target || positionals.length > 1) throw new UsageError("give exactly one server: a URL or namespace/name");
-    const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
-    if (!key) throw new UsageError("connecting needs --key or HEARTH_API_KEY (a key with the connect scope)");
-    const t = parseTarget(target, String(flags.url ?? config.publicUrl));
-    const relay = new RelaySession({
-      url: wsUrl(t, key, await readConfig(flags)),
-      write: (line) => process.stdout.write(line + "\n"),
-      log: (text) => process.stderr.write(text + "\n"),
-      onFirstFailure: () => explain(t, key),
-    });
+    const transport = flags.transport ?? "ws";
+    if (transport !== "ws" && transport !== "http") throw new UsageError(`--transport ${String(transport)}: give ws or http`);
+    const idleMs = parseDuration("idle-exit", String(flags["idle-exit"] ?? "0"));
+    const t = parseTarget(target, baseFor(flags, env, config));
+    const { key } = hubFor(t.base, flags, env);
+    const q = sessionQuery({ config: await readServerConfig(flags), profile: typeof flags.profile === "string" ? flags.profile : undefined });
+    let last = Date.now();
+    const common = {
+      write: (line: string) => {
+        last = Date.now();
+        process.stdout.write(line + "\n");
+      },
+      log: (text: string) => void process.stderr.write(text + "\n"),
+    };
+    let relay: { fromIde(line: string): void; close(): void; done: Promise<number> };
+    if (transport === "http") {
+      relay = new HttpRelaySession({ ...common, url: `${t.base}/${t.name}/mcp${q.size ? `?${q}` : ""}`, key, onFirstFailure: (status, body) => explainHttp(t, key, status, body) });
+    } else {
+      // WebSocket clients can't set headers: the key rides in the URL, the bridge's WS convention.
+      const ws = new URLSearchParams(q);
+      ws.set("api_key", key);
+      relay = new RelaySession({ ...common, url: `${t.base.replace(/^http/, "ws")}/${t.name}/ws?${ws}`, onFirstFailure: () => explain(t, key) });
+    }
+    const idle =
+      idleMs > 0
+        ? setInterval(() => {
+            if (Date.now() - last < idleMs) return;
+            say(`no messages for ${flags["idle-exit"]}; exiting`);
+            relay.close();
+          }, Math.min(1000, idleMs))
+        : undefined;
     // stdin is the IDE: one JSON-RPC message per line; its end is ours.
     const reader = Bun.stdin.stream().getReader();
     void (async () => {
@@ -88,6 +104,7 @@ export const connectCommand: Command = {
       for (;;) {
         const { done, value: chunk } = await reader.read().catch(() => ({ done: true, value: undefined }));
         if (done || !chunk) break;
+        last = Date.now();
         buf += decoder.decode(chunk, { stream: true });
         let i;
         while ((i = buf.indexOf("\n")) >= 0) {
@@ -99,6 +116,7 @@ export const connectCommand: Command = {
       relay.close();
     })();
     const code = await relay.done;
+    clearInterval(idle);
     // An open stdin would keep the process alive after the relay gave up.
     await reader.cancel().catch(() => undefined);
     return code;

@@ -6,6 +6,11 @@ import { adminCreateCommand } from "./admin.ts";
 import { backupCommand } from "./backup.ts";
 import { helpText, parseCommandLine, UsageError, type Command } from "./command.ts";
 import { connectCommand } from "./connect.ts";
+import { installCommand, listClientsCommand, uninstallCommand } from "./install.ts";
+import { loginCommand, logoutCommand } from "./login.ts";
+import { searchCommand } from "./search.ts";
+import { toolsCommand } from "./tools.ts";
+import { callCommand } from "./call.ts";
 import { deployCommand } from "./deploy.ts";
 import { doctorCommand } from "./doctor.ts";
 import { healthcheckCommand } from "./healthcheck.ts";
@@ -17,7 +22,7 @@ import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
-export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, loginCommand, logoutCommand, installCommand, uninstallCommand, listClientsCommand, searchCommand, toolsCommand, callCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
 
 function topHelp(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

@@ -41,6 +41,8 @@ export class RelaySession {
   private initialize: { line: string; id: Id } | undefined;
   private initialized: string | undefined;
   private swallowId: Id | undefined;
+  /** initAnswered: the IDE has its initialize answer, so a replay's answer must be hidden. */
+  private initAnswered = false;
   private attempts = 0;
   private everOpened = false;
   private closed = false;
@@ -93,7 +95,8 @@ export class RelaySession {
       this.attempts = 0;
       if (replaying && this.initialize) {
         // A fresh server session: initialize it as the IDE did, and hide the second answer.
-        this.swallowId = this.initialize.id;
+        // If the session dropped before answering, the IDE still waits for that answer: let it through.
+        this.swallowId = this.initAnswered ? this.initialize.id : undefined;
         ws.send(this.initialize.line);
         if (this.initialized) ws.send(this.initialized);
         this.o.log("hearth connect: reconnected; the MCP session was re-established");
@@ -110,6 +113,7 @@ export class RelaySession {
           return;
         }
         this.inflight.delete(m.id);
+        if (m.id === this.initialize?.id) this.initAnswered = true;
       }
       this.o.write(line);
     };

@@ -1,5 +1,6 @@
 // Copy-ready client configuration for a hosted server (docs: /work/shared/REFERENCE.md, "Client
 // configuration entries"). Pure: URLs and config in, text out.
+import { clientShape, CODEX_KEY_ENV, connectArgv, renderDocument, type ClientId, type ClientShape, type EntryTarget } from "../client/client-entries.ts";
 
 /** KEY_PLACEHOLDER stands in for an API key the user has not typed. */
 export const KEY_PLACEHOLDER = "YOUR_HEARTH_API_KEY";
@@ -42,10 +43,8 @@ export function encodeConfig(config: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(config)).toString("base64url");
 }
 
-const json = (v: unknown) => JSON.stringify(v, null, 2);
 const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-// TOML basic strings share JSON's escapes for everything JSON.stringify emits.
-const toml = (s: string) => JSON.stringify(s);
+const shape = (id: ClientId) => clientShape(id) as ClientShape;
 
 /** buildConnection derives the URLs and every client's entry from the form's values. */
 export function buildConnection(input: ConnectionInput): Connection {
@@ -56,26 +55,25 @@ export function buildConnection(input: ConnectionInput): Connection {
   // WebSocket clients (browsers especially) can't set headers: the key rides in the URL, Smithery's way.
   const wsUrl = `${input.pageUrl.replace(/^http/, "ws")}/ws${query}${query ? "&" : "?"}api_key=${encodeURIComponent(key)}`;
   const name = clientName(input.qualifiedName);
-  const headers = { Authorization: `Bearer ${key}` };
-  const stdioArgs = ["connect", input.pageUrl, "--key", key, ...(hasConfig ? ["--config", encodeConfig(input.config)] : [])];
-  const remote = { type: "http", url: httpUrl, headers };
+  const target: EntryTarget = { pageUrl: input.pageUrl, httpUrl, key, connectArgs: hasConfig ? ["--config", encodeConfig(input.config)] : [] };
+  // The JSON and TOML entries are the ones `hearth install` writes (src/client/client-entries.ts).
+  const doc = (id: ClientId, kind: "remote" | "stdio") => {
+    const s = shape(id);
+    return renderDocument(s, name, (kind === "remote" && s.remote ? s.remote : s.stdio)(target));
+  };
+  const remote = shape("vscode").remote!(target);
   const snippets: Snippet[] = [
-    { id: "claude-desktop", title: "Claude Desktop", where: "claude_desktop_config.json (runs `hearth connect` as a stdio server)", text: json({ mcpServers: { [name]: { command: "hearth", args: stdioArgs } } }) },
+    { id: "claude-desktop", title: "Claude Desktop", where: "claude_desktop_config.json (runs `hearth connect` as a stdio server)", text: doc("claude", "stdio") },
     { id: "claude-code", title: "Claude Code", where: "terminal", text: `claude mcp add --transport http ${shellQuote(name)} ${shellQuote(httpUrl)} --header ${shellQuote(`Authorization: Bearer ${key}`)}` },
-    { id: "cursor", title: "Cursor", where: "~/.cursor/mcp.json or .cursor/mcp.json", text: json({ mcpServers: { [name]: { url: httpUrl, headers } } }) },
-    { id: "vscode", title: "VS Code", where: ".vscode/mcp.json", text: json({ servers: { [name]: remote } }) },
+    { id: "cursor", title: "Cursor", where: "~/.cursor/mcp.json or .cursor/mcp.json", text: doc("cursor", "remote") },
+    { id: "vscode", title: "VS Code", where: ".vscode/mcp.json", text: doc("vscode", "remote") },
     { id: "vscode-cli", title: "VS Code (command line)", where: "terminal", text: `code --add-mcp ${shellQuote(JSON.stringify({ name, ...remote }))}` },
-    { id: "windsurf", title: "Windsurf", where: "~/.codeium/windsurf/mcp_config.json", text: json({ mcpServers: { [name]: { serverUrl: httpUrl, headers } } }) },
-    {
-      id: "codex",
-      title: "Codex",
-      where: "~/.codex/config.toml (Codex reads the key from an environment variable)",
-      text: `# export HEARTH_API_KEY=${key}\n[mcp_servers.${name}]\nurl = ${toml(httpUrl)}\nbearer_token_env_var = "HEARTH_API_KEY"\n`,
-    },
-    { id: "gemini", title: "Gemini CLI", where: "~/.gemini/settings.json", text: json({ mcpServers: { [name]: { httpUrl, headers } } }) },
-    { id: "hearth-connect", title: "hearth connect", where: "terminal: any stdio-only client can run this as its server", text: ["hearth", ...stdioArgs].map(shellQuote).join(" ") },
+    { id: "windsurf", title: "Windsurf", where: "~/.codeium/windsurf/mcp_config.json", text: doc("windsurf", "remote") },
+    { id: "codex", title: "Codex", where: "~/.codex/config.toml (Codex reads the key from an environment variable)", text: `# export ${CODEX_KEY_ENV}=${key}\n${doc("codex", "remote")}` },
+    { id: "gemini", title: "Gemini CLI", where: "~/.gemini/settings.json", text: doc("gemini-cli", "remote") },
+    { id: "hearth-connect", title: "hearth connect", where: "terminal: any stdio-only client can run this as its server", text: ["hearth", ...connectArgv(target)].map(shellQuote).join(" ") },
   ];
-  const cursorConfig = Buffer.from(JSON.stringify({ url: httpUrl, headers })).toString("base64");
+  const cursorConfig = Buffer.from(JSON.stringify(shape("cursor").remote!(target))).toString("base64");
   return {
     wsUrl,
     httpUrl,

@@ -1,0 +1,26 @@
+// The `--config JSON|base64` and `--config-file F` flags that connect, install and call share.
+import { UsageError, type FlagSpec } from "./command.ts";
+
+/** serverConfigFlags declares the two flags. */
+export const serverConfigFlags: FlagSpec[] = [
+  { name: "config", type: "string", help: "the server's config: a JSON object, or base64 of one" },
+  { name: "config-file", type: "string", help: "read the config from a JSON file" },
+];
+
+/** readServerConfig returns the config the flags give, or undefined when neither is set. */
+export async function readServerConfig(flags: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  const file = flags["config-file"];
+  const raw = typeof file === "string" ? await Bun.file(file).text().catch(() => {
+    throw new UsageError(`--config-file ${file} can't be read`);
+  }) : (flags.config as string | undefined);
+  if (raw === undefined) return undefined;
+  try {
+    // JSON as typed, or base64(url) JSON as in a `?config=` parameter (what the Connect tab writes).
+    const text = raw.trimStart().startsWith("{") ? raw : Buffer.from(raw, "base64").toString("utf8");
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`the config must be a JSON object: ${(e as Error).message}`);
+  }
+}

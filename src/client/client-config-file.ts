@@ -1,0 +1,88 @@
+// Adds and removes one server entry in an MCP client's config file: the file is backed up first,
+// every other entry is kept, the write is atomic, and repeating an install changes nothing.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { AppError } from "../shared/app-error.ts";
+import type { ClientShape } from "./client-entries.ts";
+import type { ConfigText } from "./config-text.ts";
+import { parseJsonConfig } from "./json-config.ts";
+import { parseTomlConfig } from "./toml-config.ts";
+
+/** EntryEdit says which entry to change in which file, and how to recognise one Hearth wrote. */
+export interface EntryEdit {
+  shape: ClientShape;
+  file: string;
+  name: string;
+  /** ours is true for an existing entry that points at the same hosted server. */
+  ours: (existing: unknown) => boolean;
+  /** force replaces or removes an entry of that name even when it isn't ours. */
+  force?: boolean;
+}
+
+/** EditResult is what happened to the file. */
+export interface EditResult {
+  status: "added" | "replaced" | "unchanged" | "removed" | "absent";
+  /** backup is the copy of the file as it was before this change, when there was one. */
+  backup?: string;
+}
+
+/** backupPath is where the file's previous content is kept. */
+export const backupPath = (file: string): string => `${file}.hearth-backup`;
+
+function load(e: EntryEdit): { text: string; config: ConfigText; exists: boolean } {
+  const exists = existsSync(e.file);
+  let text = "";
+  if (exists) {
+    try {
+      text = readFileSync(e.file, "utf8");
+    } catch (cause) {
+      throw new AppError("unavailable", `${e.file} can't be read: ${(cause as Error).message}`, { cause });
+    }
+  }
+  const config = e.shape.format === "toml" ? parseTomlConfig(text, e.file) : parseJsonConfig(text, e.file);
+  return { text, config, exists };
+}
+
+function save(file: string, text: string, existed: boolean): string | undefined {
+  mkdirSync(dirname(file), { recursive: true });
+  let backup: string | undefined;
+  let mode = 0o644;
+  if (existed) {
+    backup = backupPath(file);
+    copyFileSync(file, backup);
+    mode = statSync(file).mode & 0o777;
+  }
+  // Write beside, then rename: a crash mid-write never leaves the client a half-written file.
+  const tmp = `${file}.hearth-tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+  return backup;
+}
+
+function conflict(e: EntryEdit, verb: string): AppError {
+  return new AppError("conflict", `${e.file} already has a server named "${e.name}" that isn't this Hearth server; ${verb} it with --force, or pick another name with --name`);
+}
+
+/** installEntry puts the entry in the file under the client's section, keeping everything else. */
+export function installEntry(e: EntryEdit, entry: Record<string, unknown>): EditResult {
+  const { text, config, exists } = load(e);
+  const path = [...e.shape.section, e.name];
+  const existing = config.get(path);
+  if (existing !== undefined && Bun.deepEquals(existing, entry)) return { status: "unchanged" };
+  if (existing !== undefined && !e.ours(existing) && !e.force) throw conflict(e, "replace");
+  const next = config.with(path, entry);
+  if (next === text) return { status: "unchanged" };
+  return { status: existing === undefined ? "added" : "replaced", backup: save(e.file, next, exists) };
+}
+
+/** uninstallEntry removes the entry, leaving every other entry (and an empty section) in place. */
+export function uninstallEntry(e: EntryEdit): EditResult {
+  if (!existsSync(e.file)) return { status: "absent" };
+  const { config } = load(e);
+  const path = [...e.shape.section, e.name];
+  const existing = config.get(path);
+  if (existing === undefined) return { status: "absent" };
+  if (!e.ours(existing) && !e.force) throw conflict(e, "remove");
+  return { status: "removed", backup: save(e.file, config.with(path, undefined), true) };
+}
