@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { canPublish, findTeam, namespaceRole } from "../accounts/teams.ts";
 import type { User } from "../accounts/users.ts";
 import type { DbHandle } from "../db/client.ts";
 import { namespaces, servers, serverVersions } from "../db/schema.ts";
@@ -39,13 +40,16 @@ export interface Published {
   isLatest: boolean;
 }
 
+// Publishing needs the publisher or owner role in an existing namespace (admins may publish
+// anywhere); a new namespace becomes the publisher's personal one.
 function namespaceFor(dbh: DbHandle, name: string, publisher: User): number {
   const ns = dbh.db.select().from(namespaces).where(eq(namespaces.name, name)).get();
   if (!ns) {
+    if (findTeam(dbh.db, name)) throw new AppError("forbidden", `you can't publish into the namespace "${name}": it belongs to a team`);
     return dbh.db.insert(namespaces).values({ name, kind: "user", ownerUserId: publisher.id }).returning({ id: namespaces.id }).get().id;
   }
-  if (publisher.role !== "admin" && ns.ownerUserId !== publisher.id) {
-    throw new AppError("forbidden", `you can't publish into the namespace "${name}": it belongs to someone else`);
+  if (publisher.role !== "admin" && !canPublish(namespaceRole(dbh.db, publisher.id, ns))) {
+    throw new AppError("forbidden", `you can't publish into the namespace "${name}": it belongs to someone else (publishing needs the publisher or owner role there)`);
   }
   return ns.id;
 }
