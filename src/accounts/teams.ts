@@ -136,7 +136,7 @@ export function setMember(db: Db, actor: User, teamName: string, email: string, 
     const t = db;
     const team = requireTeamOwner(t, actor, teamName);
     const user = t.select().from(users).where(eq(users.email, email.trim().toLowerCase().slice(0, 254))).get();
-    if (!user) throw new AppError("invalid", "no such user", { details: [{ pointer: "/email", message: `email: no user with email ${email.slice(0, 100)}; they need an account first` }] });
+    if (!user) throw new AppError("invalid", "no such user", { details: [{ pointer: "/email", message: `no user with email ${email.slice(0, 100)}; they need an account first` }] });
     const current = memberRole(t, team.id, user.id);
     if (current === "owner" && r.data !== "owner" && ownerCount(t, team.id) === 1) throw new AppError("conflict", `${user.email} is the last owner of ${team.name}; make someone else owner first`);
     if (current) t.update(teamMembers).set({ role: r.data }).where(and(eq(teamMembers.teamId, team.id), eq(teamMembers.userId, user.id))).run();
