@@ -42,7 +42,7 @@ function person(ctx: AppContext, email: string, role: "admin" | "user" = "user")
  * people and keys of TeamWorld. Real rows through the real domain functions.
  */
 export function teamWorld(ctx: AppContext): TeamWorld {
-  const admin = person(ctx, "admin@example.com", "admin");
+  const admin = person(ctx, "root@example.com", "admin");
   const owner = person(ctx, "owner@example.com");
   const publisher = person(ctx, "publisher@example.com");
   const member = person(ctx, "member@example.com");
