@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { authenticateApiKey, type ApiKeyScope } from "./api-keys.ts";
+import { AppError } from "../shared/app-error.ts";
 import type { User } from "./users.ts";
 import { findWebSession, SESSION_COOKIE } from "./web-sessions.ts";
 
@@ -40,6 +41,16 @@ export function resolvePrincipal(db: Db, request: Request): Principal {
     if (s) return { kind: "session", user: s.user, csrfToken: s.csrfToken, token };
   }
   return { kind: "anonymous" };
+}
+
+/**
+ * requireKeyNamespace refuses a key restricted to one namespace acting in another (publish,
+ * deploy, connect). Sessions and unrestricted keys pass. Names compare case-insensitively, as URLs do.
+ */
+export function requireKeyNamespace(p: Principal, namespace: string): void {
+  if (p.kind === "key" && p.namespace !== null && p.namespace.toLowerCase() !== namespace.toLowerCase()) {
+    throw new AppError("forbidden", `this API key is restricted to the namespace "${p.namespace}"`);
+  }
 }
 
 /** userOf returns the signed-in or key-holding user, if any. */

@@ -1,4 +1,4 @@
-import type { Principal } from "../accounts/principal.ts";
+import { requireKeyNamespace, type Principal } from "../accounts/principal.ts";
 import { getDeployment } from "../deploy/deployments.ts";
 import type { AppContext } from "../http/context.ts";
 import { findServer, getVersionById } from "../registry/catalog.ts";
@@ -35,6 +35,7 @@ export function requireConnectPrincipal(p: Principal): void {
 export function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): OpenedSession {
   requireConnectPrincipal(principal);
   const server = findServer(ctx.dbh, viewerOf(principal), qualifiedName);
+  requireKeyNamespace(principal, server.namespace);
   const deployment = getDeployment(ctx.dbh, server.id);
   if (!deployment || deployment.state !== "ready") {
     const why = !deployment ? "is not deployed" : deployment.state === "installing" ? "is still being deployed" : `is not running (deployment ${deployment.state})`;

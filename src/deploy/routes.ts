@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { requireKeyNamespace } from "../accounts/principal.ts";
 import { principalFor, requireUser } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { sseResponse } from "../http/sse.ts";
@@ -10,10 +11,12 @@ import { getDeployment } from "./deployments.ts";
 
 function ownedServer(ctx: AppContext, request: Request, ns: string, name: string, scope: "publish" | "read") {
   requireUser(ctx, request, scope);
-  const viewer = viewerOf(principalFor(ctx, request));
+  const principal = principalFor(ctx, request);
+  const viewer = viewerOf(principal);
   // Looked up first: a private server is 404 to outsiders, and only then 403 to members who can't manage it.
   const server = findServer(ctx.dbh, viewer, `${ns}/${name}`);
   if (!canManage(viewer, server)) throw new AppError("forbidden", `only publishers and owners of ${server.namespace} and admins manage this server's deployment`);
+  requireKeyNamespace(principal, server.namespace);
   return server;
 }
 

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { canPublish, findTeam, namespaceRole } from "../accounts/teams.ts";
+import { requireKeyNamespace, type Principal } from "../accounts/principal.ts";
 import type { User } from "../accounts/users.ts";
 import type { DbHandle } from "../db/client.ts";
 import { namespaces, servers, serverVersions } from "../db/schema.ts";
@@ -57,11 +58,13 @@ function namespaceFor(dbh: DbHandle, name: string, publisher: User): number {
 /**
  * publishVersion stores a new immutable version in one transaction: the namespace and server are
  * created on first publish; the same version again is a conflict; an older version is kept but
- * never becomes latest. The search index is updated in the same transaction.
+ * never becomes latest. The search index is updated in the same transaction. A key restricted to
+ * a namespace (the request's `principal`) publishes only there.
  */
-export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInput): Published {
+export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInput, principal?: Principal): Published {
   const m = input.manifest;
   const qn = parseQualifiedName(input.qualifiedName ?? m.name);
+  if (principal) requireKeyNamespace(principal, qn.namespace);
   const tx = dbh.sqlite.transaction((): Published => {
     const namespaceId = namespaceFor(dbh, qn.namespace, publisher);
     let server = dbh.db.select().from(servers).where(eq(servers.qualifiedName, qn.qualified)).get();

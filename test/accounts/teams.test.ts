@@ -151,3 +151,26 @@ describe("private servers", () => {
     }
   });
 });
+
+describe("a key restricted to a namespace", () => {
+  it("publishes, deploys and connects only there", async () => {
+    const { createApiKey } = await import("../../src/accounts/api-keys.ts");
+    const { setDeploymentState } = await import("../../src/deploy/deployments.ts");
+    const { getVersion } = await import("../../src/registry/catalog.ts");
+    // The owner of acme also has a personal namespace; the key is for acme only.
+    publishVersion(t.ctx.dbh, w.owner.user, { manifest: normaliseServerJson(serverJson("ownerself/tool")) });
+    const { key } = createApiKey(t.ctx.dbh.db, w.owner.user.id, { name: "ci", scopes: ["publish", "connect"], namespace: "acme" });
+    const auth = `Bearer ${key}`;
+    expect((await publishAs(auth, "acme/secret", "6.0.0")).status).toBe(201);
+    expect((await publishAs(auth, "ownerself/tool")).status).toBe(403);
+    expect((await publishAs(auth, "fresh/tool")).status).toBe(403);
+    const deploy = (name: string) => t.request(`/api/v1/servers/${name}/deploy`, { method: "POST", headers: { authorization: auth } });
+    expect((await deploy("acme/secret")).status).toBe(503);
+    expect((await deploy("ownerself/tool")).status).toBe(403);
+    const own = findServer(t.ctx.dbh, { userId: null, isAdmin: true }, "ownerself/tool");
+    setDeploymentState(t.ctx.dbh, own.id, "ready", { versionId: getVersion(t.ctx.dbh, own.id, "latest").id });
+    const init = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } } });
+    const mcp = await t.request("/ownerself/tool/mcp", { method: "POST", body: init, headers: { authorization: auth, accept: "application/json, text/event-stream", "content-type": "application/json" } });
+    expect(mcp.status).toBe(403);
+  });
+});
