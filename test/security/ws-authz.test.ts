@@ -54,3 +54,47 @@ describe("WebSocket bridge authorization", () => {
     expect(await handshake("/acme/nosuch/ws", credentials("outsider"))).toBe(404);
   });
 });
+
+describe("losing access ends open sessions", () => {
+  const init = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } } });
+
+  it("a WebSocket session of a member removed from the team closes on its next message (1008)", async () => {
+    const { setMember, removeMember } = await import("../../src/accounts/teams.ts");
+    setMember(h.ctx.dbh.db, w.owner.user, "acme", "outsider@example.com", "member");
+    const ws = new WebSocket(h.wsUrl("acme/live"), { headers: { cookie: w.outsider.cookie }, protocols: ["mcp"] } as unknown as string[]);
+    const closed = new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code), { once: true }));
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    });
+    const first = new Promise((resolve) => ws.addEventListener("message", resolve, { once: true }));
+    ws.send(init);
+    await first;
+    removeMember(h.ctx.dbh.db, w.owner.user, "acme", "outsider@example.com");
+    await Bun.sleep(1100);
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }));
+    expect(await closed).toBe(1008);
+  });
+
+  it("a Streamable HTTP session of a removed member is unknown (404) at its next credential check", async () => {
+    const { createApiKey } = await import("../../src/accounts/api-keys.ts");
+    const { setMember, removeMember } = await import("../../src/accounts/teams.ts");
+    setMember(h.ctx.dbh.db, w.owner.user, "acme", "outsider@example.com", "member");
+    const other = `Bearer ${createApiKey(h.ctx.dbh.db, w.outsider.user.id, { name: "second", scopes: ["connect"] }).key}`;
+    const headers = { accept: "application/json, text/event-stream", "content-type": "application/json" };
+    const opened = await fetch(h.httpUrl("acme/live"), { method: "POST", body: init, headers: { ...headers, authorization: w.outsider.bearer } });
+    expect(opened.status).toBe(200);
+    await opened.body?.cancel();
+    const sid = opened.headers.get("mcp-session-id")!;
+    const ping = (auth: string) => fetch(h.httpUrl("acme/live"), { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }), headers: { ...headers, authorization: auth, "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" } });
+    const before = await ping(other);
+    expect(before.status).toBe(200);
+    await before.body?.cancel();
+    removeMember(h.ctx.dbh.db, w.owner.user, "acme", "outsider@example.com");
+    // A different credential is checked at once (the same one within 5 s).
+    const after = await ping(w.outsider.bearer);
+    expect(after.status).toBe(404);
+    await after.body?.cancel();
+    await fetch(h.httpUrl("acme/live"), { method: "DELETE", headers: { authorization: w.admin.bearer, "mcp-session-id": sid } }).then((r) => r.body?.cancel());
+  });
+});
