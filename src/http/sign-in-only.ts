@@ -14,7 +14,8 @@ const OPEN = /^\/(healthz|readyz|login|setup|static\/[^/]+)$/;
 export function signInOnlyRefusal(ctx: AppContext, request: Request): Response | undefined {
   if (ctx.config.publicRead) return undefined;
   const url = new URL(request.url);
-  if (OPEN.test(url.pathname)) return undefined;
+  // CORS preflights never carry credentials; refusing them would break every signed-in browser client.
+  if (OPEN.test(url.pathname) || request.method === "OPTIONS") return undefined;
   let kind: string;
   try {
     kind = principalFor(ctx, request).kind;

@@ -34,6 +34,8 @@ describe("--public-read=false", () => {
   it("still serves health, readiness, sign-in, setup and assets to anyone", async () => {
     start("false");
     for (const path of ["/healthz", "/readyz", "/login", "/static/app.css"]) expect([path, (await t.request(path)).status]).toEqual([path, 200]);
+    // CORS preflights carry no credentials by design.
+    expect((await t.request("/v0.1/servers", { method: "OPTIONS" })).status).toBe(204);
     // Setup answers for itself (404 once an admin exists), not with a sign-in redirect.
     expect((await t.request("/setup?token=x")).status).toBe(404);
   });
