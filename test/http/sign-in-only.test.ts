@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "bun:test";
 import { testApp } from "../helpers/app.ts";
 import { teamWorld, type TeamWorld } from "../helpers/teams.ts";
+import { ROUTES, requestFor, world } from "../security/authz-routes.ts";
 
 let t: ReturnType<typeof testApp>;
 let w: TeamWorld;
@@ -51,5 +52,22 @@ describe("--public-read=false", () => {
     start("true");
     expect((await t.request("/api/v1/servers/acme/open")).status).toBe(200);
     expect((await t.request("/acme/open")).status).toBe(200);
+  });
+
+  it("refuses anonymous callers on every route of the app but the open few", async () => {
+    start("false");
+    const x = world({ "public-read": "false" });
+    const open = new Set(["/healthz", "/readyz", "/static/app.css", "/login", "/setup?token=guess", "/setup"]);
+    try {
+      for (const [route, row] of Object.entries(ROUTES)) {
+        if (open.has(row.path) || row.method === "OPTIONS") continue;
+        const r = await x.t.request(row.path, requestFor(x.w, row, "anonymous", 0));
+        await r.body?.cancel();
+        const page = (row.method ?? "GET") === "GET" && !/^\/(api|v0|v0\.1)\//.test(row.path) && !row.path.endsWith("/mcp");
+        expect([route, r.status]).toEqual([route, page ? 303 : 401]);
+      }
+    } finally {
+      x.t.close();
+    }
   });
 });

@@ -94,8 +94,8 @@ export const ROUTES: Record<string, Row> = {
 };
 
 /** world is a fresh app over team acme (acme/secret private, deployed, one tool) and team other. */
-export function world() {
-  const t = testApp();
+export function world(flags: Record<string, string> = {}) {
+  const t = testApp(flags);
   const w = teamWorld(t.ctx);
   const server = findServer(t.ctx.dbh, { userId: null, isAdmin: true }, "acme/secret");
   const version = getVersion(t.ctx.dbh, server.id, "latest");
