@@ -22,7 +22,7 @@ function teamPage(ctx: AppContext, page: PageContext & { csrfToken: string }, us
   return html(TeamPage({ team, members: teamMembersOf(ctx.dbh.db, team.id), canManage, csrfToken: page.csrfToken, layout: page.layout, ...extra }), { status, headers: NO_STORE });
 }
 
-/** teamRoutes serve /teams (your teams, create one) and /teams/{team} (its members), as plain forms. */
+/** teamPageRoutes serve /teams (your teams, create one) and /teams/{team} (its members), as plain forms. */
 export function teamPageRoutes(ctx: AppContext) {
   const db = ctx.dbh.db;
   return new Elysia({ name: "ui-teams" })
