@@ -57,6 +57,7 @@ export function Layout(p: LayoutProps): JSX.Element {
             <nav class="top-nav" aria-label="Main">
               <a href="/">Servers</a>
               <a href="/publish">Publish</a>
+              {p.user ? <a href="/teams">Teams</a> : ""}
               {p.user?.role === "admin" ? <a href="/admin">Admin</a> : ""}
               {p.user ? (
                 <>

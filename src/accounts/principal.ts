@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { authenticateApiKey, type ApiKeyScope } from "./api-keys.ts";
+import { AppError } from "../shared/app-error.ts";
 import type { User } from "./users.ts";
 import { findWebSession, SESSION_COOKIE } from "./web-sessions.ts";
 
@@ -13,7 +14,7 @@ export type Principal =
 /** bearerToken extracts a key from `Authorization: Bearer` (case-insensitive scheme, bounded length). */
 export function bearerToken(header: string | null): string | undefined {
   if (!header || header.length > 512) return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const m = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i.exec(header);
   return m?.[1];
 }
 
@@ -24,7 +25,11 @@ export function bearerToken(header: string | null): string | undefined {
  */
 export function resolvePrincipal(db: Db, request: Request): Principal {
   const url = new URL(request.url);
-  const key = bearerToken(request.headers.get("authorization")) ?? url.searchParams.get("api_key") ?? undefined;
+  const header = request.headers.get("authorization");
+  // A Bearer credential that can't even be read (too long, two tokens, control characters) is a
+  // bad key, not "no key". Other schemes (a proxy's Basic auth) are not ours and are ignored.
+  if (header !== null && /^\s*bearer\b/i.test(header) && bearerToken(header) === undefined) return { kind: "invalid-key" };
+  const key = bearerToken(header) ?? url.searchParams.get("api_key") ?? undefined;
   if (key !== undefined) {
     const p = authenticateApiKey(db, key);
     return p ? { kind: "key", ...p } : { kind: "invalid-key" };
@@ -36,6 +41,16 @@ export function resolvePrincipal(db: Db, request: Request): Principal {
     if (s) return { kind: "session", user: s.user, csrfToken: s.csrfToken, token };
   }
   return { kind: "anonymous" };
+}
+
+/**
+ * requireKeyNamespace refuses a key restricted to one namespace acting in another (publish,
+ * deploy, connect). Sessions and unrestricted keys pass. Names compare case-insensitively, as URLs do.
+ */
+export function requireKeyNamespace(p: Principal, namespace: string): void {
+  if (p.kind === "key" && p.namespace !== null && p.namespace.toLowerCase() !== namespace.toLowerCase()) {
+    throw new AppError("forbidden", `this API key is restricted to the namespace "${p.namespace}"`);
+  }
 }
 
 /** userOf returns the signed-in or key-holding user, if any. */

@@ -1,4 +1,5 @@
-import type { Principal } from "../accounts/principal.ts";
+import { requireKeyNamespace, userOf, type Principal } from "../accounts/principal.ts";
+import { findUserById } from "../accounts/users.ts";
 import { getDeployment } from "../deploy/deployments.ts";
 import type { AppContext } from "../http/context.ts";
 import { findServer, getVersionById } from "../registry/catalog.ts";
@@ -18,6 +19,23 @@ export interface OpenedSession {
   maxAgeMs: number;
   /** keyId is the API key the session was opened with, re-checked while it runs (revocation, expiry). */
   keyId?: number;
+  /** userId is who opened the session; their access to the server is re-checked while it runs. */
+  userId: number;
+}
+
+/**
+ * canStillConnect tells whether the user may still see the server (removed from its team, the
+ * server made private, the account gone: no). Open sessions ask this on their periodic re-check.
+ */
+export function canStillConnect(ctx: AppContext, userId: number, qualifiedName: string): boolean {
+  const user = findUserById(ctx.dbh.db, userId);
+  if (!user) return false;
+  try {
+    findServer(ctx.dbh, { userId: user.id, isAdmin: user.role === "admin" }, qualifiedName);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** requireConnectPrincipal checks the caller may open sessions at all (a key with `connect`, or a signed-in user). */
@@ -35,6 +53,7 @@ export function requireConnectPrincipal(p: Principal): void {
 export function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): OpenedSession {
   requireConnectPrincipal(principal);
   const server = findServer(ctx.dbh, viewerOf(principal), qualifiedName);
+  requireKeyNamespace(principal, server.namespace);
   const deployment = getDeployment(ctx.dbh, server.id);
   if (!deployment || deployment.state !== "ready") {
     const why = !deployment ? "is not deployed" : deployment.state === "installing" ? "is still being deployed" : `is not running (deployment ${deployment.state})`;
@@ -51,6 +70,7 @@ export function openSession(ctx: AppContext, principal: Principal, qualifiedName
     serverKey: qualifiedName,
     idleTimeoutMs: deployment.settings.idleTimeoutSec * 1000,
     maxAgeMs: deployment.settings.maxAgeSec * 1000,
+    userId: userOf(principal)!.id,
     ...(principal.kind === "key" ? { keyId: principal.keyId } : {}),
   };
 }

@@ -10,7 +10,7 @@ import type { ProgressToken } from "./child-message.ts";
 import { HttpSession, type HttpSessionLimits } from "./http-session.ts";
 import { corsHeaders, preflight, rebindingRefusal } from "./origin-guard.ts";
 import { inspectClientFrame, type JsonRpcId } from "./relay.ts";
-import { openSession, requireConnectPrincipal } from "./session-open.ts";
+import { canStillConnect, openSession, requireConnectPrincipal } from "./session-open.ts";
 
 const MCP_PATH = /^\/([^/]+)\/([^/]+)\/mcp$/;
 // Below 2025-11-25 clients choke on the empty data of a priming event (the SDK gates it the same way).
@@ -221,6 +221,8 @@ export class StreamableHttpBridge {
     const principal = resolvePrincipal(this.ctx.dbh.db, request);
     requireConnectPrincipal(principal);
     if (userOf(principal)?.id !== session.ownerId) return rpcError(404, -32001, NOT_FOUND);
+    // Losing access (removed from the server's team) ends the session like an unknown one.
+    if (!canStillConnect(this.ctx, session.ownerId, name)) return rpcError(404, -32001, NOT_FOUND);
     this.verified.set(sid, { digest, at: now });
     return session;
   }

@@ -8,7 +8,7 @@ import { messageBytes, messages, relayLatency, sessionsOpen, sessionsTotal, tool
 import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { childGoneMessage, errorFrame, inspectClientFrame, logNotification, responseId, type JsonRpcId } from "./relay.ts";
-import { openSession, type OpenedSession } from "./session-open.ts";
+import { canStillConnect, openSession, type OpenedSession } from "./session-open.ts";
 import type { UsageCounter } from "./usage.ts";
 
 const log = logger("bridge.ws");
@@ -41,15 +41,16 @@ function isFailure(line: string): boolean {
   return line.includes('"error"') || line.includes('"isError":true');
 }
 
-// A revoked or expired key ends its open sessions on their next message; the check is one indexed
-// read at most every KEY_RECHECK_MS, so the relay's hot path stays free of database work.
+// A revoked or expired key, or a user who lost access to the server (removed from its team), ends
+// the open sessions on their next message; the check is a few indexed reads at most every
+// KEY_RECHECK_MS, so the relay's hot path stays free of database work.
 const KEY_RECHECK_MS = 1000;
-function keyStillOk(ctx: AppContext, ws: Ws): boolean {
-  const { keyId } = ws.data.session;
+function accessStillOk(ctx: AppContext, ws: Ws): boolean {
+  const { keyId, userId, serverKey } = ws.data.session;
   const now = Date.now();
-  if (keyId === undefined || now - ws.data.keyCheckedAt < KEY_RECHECK_MS) return true;
+  if (now - ws.data.keyCheckedAt < KEY_RECHECK_MS) return true;
   ws.data.keyCheckedAt = now;
-  return keyStillValid(ctx.dbh.db, keyId, now);
+  return (keyId === undefined || keyStillValid(ctx.dbh.db, keyId, now)) && canStillConnect(ctx, userId, serverKey);
 }
 
 function closeWith(ws: Ws, code: number, reason: string, notice?: string): void {
@@ -131,7 +132,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
       },
       message(ws: Ws, message: string | Buffer) {
         if (typeof message !== "string") return closeWith(ws, 1003, "binary frames are not supported: send JSON-RPC as text");
-        if (!keyStillOk(ctx, ws)) return closeWith(ws, 1008, "the API key was revoked or expired");
+        if (!accessStillOk(ctx, ws)) return closeWith(ws, 1008, "the API key was revoked or expired, or access to this server ended");
         const frame = inspectClientFrame(message);
         if (frame.kind === "invalid") return void ws.send(errorFrame(frame.id, frame.error.code, frame.error.message));
         if (frame.kind === "request") {

@@ -17,12 +17,39 @@ import { healthcheckCommand } from "./healthcheck.ts";
 import { importCatalogCommand } from "./import-catalog.ts";
 import { publishCommand } from "./publish.ts";
 import { keyCreateCommand } from "./key.ts";
+import { teamAddCommand, teamCreateCommand, teamListCommand, teamRemoveCommand } from "./team.ts";
 import { migrateCommand } from "./migrate.ts";
 import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
-export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, loginCommand, logoutCommand, installCommand, uninstallCommand, listClientsCommand, searchCommand, toolsCommand, callCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
+// One command per line, so that adding a command touches one line.
+export const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  adminCreateCommand,
+  keyCreateCommand,
+  teamCreateCommand,
+  teamAddCommand,
+  teamRemoveCommand,
+  teamListCommand,
+  publishCommand,
+  importCatalogCommand,
+  deployCommand,
+  connectCommand,
+  loginCommand,
+  logoutCommand,
+  installCommand,
+  uninstallCommand,
+  listClientsCommand,
+  searchCommand,
+  toolsCommand,
+  callCommand,
+  backupCommand,
+  doctorCommand,
+  healthcheckCommand,
+  versionCommand,
+];
 
 function topHelp(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

@@ -64,12 +64,42 @@ export const settings = sqliteTable(
   (t) => [uniqueIndex("settings_key_idx").on(t.key)],
 );
 
-/** namespaces own servers: a user's own, or a team's. Reserved words can't be namespaces. */
+/** TEAM_ROLES are what a team member may do in the team's namespace, most powerful first. */
+export const TEAM_ROLES = ["owner", "publisher", "member"] as const;
+
+/** teams group users; a team owns the namespace of the same name. */
+export const teams = sqliteTable("teams", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+/** teamMembers give users a role in a team: owners manage members, publishers publish and deploy, members read. */
+export const teamMembers = sqliteTable(
+  "team_members",
+  {
+    teamId: integer("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: TEAM_ROLES }).notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("team_members_team_user_idx").on(t.teamId, t.userId), index("team_members_user_idx").on(t.userId)],
+);
+
+/**
+ * namespaces own servers: a user's own (kind "user", ownerUserId acts as its owner) or a team's
+ * (kind "team", teamId; roles come from team_members). Reserved words can't be namespaces.
+ */
 export const namespaces = sqliteTable("namespaces", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull().unique(),
   kind: text("kind", { enum: ["user", "team"] }).notNull(),
   ownerUserId: integer("owner_user_id").references(() => users.id, { onDelete: "set null" }),
+  teamId: integer("team_id").references(() => teams.id, { onDelete: "set null" }),
   createdAt: integer("created_at").notNull().default(now),
 });
 

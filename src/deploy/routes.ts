@@ -1,21 +1,26 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { requireKeyNamespace } from "../accounts/principal.ts";
 import { principalFor, requireUser } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { sseResponse } from "../http/sse.ts";
-import { findServer } from "../registry/catalog.ts";
+import { canManage, findServer } from "../registry/catalog.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
 import { getDeployment } from "./deployments.ts";
 
 function ownedServer(ctx: AppContext, request: Request, ns: string, name: string, scope: "publish" | "read") {
-  const user = requireUser(ctx, request, scope);
-  const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), `${ns}/${name}`);
-  if (user.role !== "admin" && server.ownerUserId !== user.id) throw new AppError("forbidden", `only the owners of ${server.namespace} and admins manage this server's deployment`);
+  requireUser(ctx, request, scope);
+  const principal = principalFor(ctx, request);
+  const viewer = viewerOf(principal);
+  // Looked up first: a private server is 404 to outsiders, and only then 403 to members who can't manage it.
+  const server = findServer(ctx.dbh, viewer, `${ns}/${name}`);
+  if (!canManage(viewer, server)) throw new AppError("forbidden", `only publishers and owners of ${server.namespace} and admins manage this server's deployment`);
+  requireKeyNamespace(principal, server.namespace);
   return server;
 }
 
-/** deployRoutes deploy servers, show deployment state and stream server logs (owners and admins). */
+/** deployRoutes deploy servers, show deployment state and stream server logs (publishers, owners and admins). */
 export function deployRoutes(ctx: AppContext) {
   return new Elysia({ name: "deploy" })
     .post(

@@ -16,8 +16,11 @@ import { playgroundRoutes } from "../ui/playground-routes.ts";
 import { publishRoutes } from "../ui/publish-routes.ts";
 import { serverRoutes } from "../ui/server-routes.ts";
 import { setupRoutes } from "../ui/setup-routes.ts";
+import { teamPageRoutes } from "../ui/team-routes.ts";
+import { teamRoutes } from "../accounts/team-routes.ts";
 import type { AppContext } from "./context.ts";
 import { errorResponse, toPublicError } from "./errors.ts";
+import { signInOnlyRefusal } from "./sign-in-only.ts";
 import { systemRoutes } from "./system-routes.ts";
 
 interface ValidationIssue {
@@ -44,6 +47,7 @@ function fromElysia(code: string | number, error: unknown, request: Request): un
 export function createApp(ctx: AppContext) {
   return new Elysia()
     .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request))
+    .onRequest(({ request }) => signInOnlyRefusal(ctx, request))
     .use(
       openapi({
         path: "/api/docs",
@@ -58,12 +62,14 @@ export function createApp(ctx: AppContext) {
     .use(officialRoutes(ctx, "/v0"))
     .use(registryApiRoutes(ctx))
     .use(deployRoutes(ctx))
+    .use(teamRoutes(ctx))
     .use(metricsRoutes(ctx))
     .use(streamableHttpRoutes(ctx))
     .use(setupRoutes(ctx))
     .use(loginRoutes(ctx))
     .use(publishRoutes(ctx))
     .use(adminRoutes(ctx))
+    .use(teamPageRoutes(ctx))
     .use(serverRoutes(ctx))
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))

@@ -46,7 +46,7 @@ export function registryApiRoutes(ctx: AppContext) {
       async ({ request, set }) => {
         const user = requireUser(ctx, request, "publish");
         const input = await readPublishRequest(request, ctx.config.dataDir);
-        const published = publishVersion(ctx.dbh, user, input);
+        const published = publishVersion(ctx.dbh, user, input, principalFor(ctx, request));
         set.status = 201;
         const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), published.qualifiedName);
         const version = getVersion(ctx.dbh, server.id, published.version);

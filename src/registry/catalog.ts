@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DbHandle } from "../db/client.ts";
 import { namespaces, servers, serverVersions } from "../db/schema.ts";
 import { AppError } from "../shared/app-error.ts";
+import { canPublish, namespaceRole, type TeamRole } from "../accounts/teams.ts";
 import { canSee, visibleSql, type Viewer } from "./visibility.ts";
 
 /** ServerRow is a catalog entry as stored. */
@@ -10,16 +11,26 @@ export type ServerRow = typeof servers.$inferSelect;
 /** VersionRow is one published version as stored. */
 export type VersionRow = typeof serverVersions.$inferSelect;
 
+/** FoundServer is a server the viewer may see, with its namespace and the viewer's role there. */
+export type FoundServer = ServerRow & { namespace: string; ownerUserId: number | null; teamId: number | null; role: TeamRole | undefined };
+
 /** findServer returns a server the viewer may see; a private one is "not found" to others (never 403). */
-export function findServer(dbh: DbHandle, viewer: Viewer, qualifiedName: string): ServerRow & { namespace: string; ownerUserId: number | null } {
+export function findServer(dbh: DbHandle, viewer: Viewer, qualifiedName: string): FoundServer {
   const row = dbh.db
     .select({ server: servers, ns: namespaces })
     .from(servers)
     .innerJoin(namespaces, eq(namespaces.id, servers.namespaceId))
     .where(eq(servers.qualifiedName, qualifiedName))
     .get();
-  if (!row || !canSee(viewer, row.server, row.ns)) throw new AppError("not_found", `no server named ${qualifiedName.slice(0, 200)}`);
-  return { ...row.server, namespace: row.ns.name, ownerUserId: row.ns.ownerUserId };
+  const role = row ? namespaceRole(dbh.db, viewer.userId, row.ns) : undefined;
+  // The same error, word for word, whether the server is missing or hidden: nothing tells them apart.
+  if (!row || !canSee(viewer, row.server, role)) throw new AppError("not_found", `no server named ${qualifiedName.slice(0, 200)}`);
+  return { ...row.server, namespace: row.ns.name, ownerUserId: row.ns.ownerUserId, teamId: row.ns.teamId, role };
+}
+
+/** canManage tells whether the viewer may deploy a server and read its logs: publishers, owners and admins. */
+export function canManage(viewer: Viewer, server: FoundServer): boolean {
+  return viewer.isAdmin || canPublish(server.role);
 }
 
 /** listVersions returns a server's versions, oldest first, without deleted ones. */

@@ -11,6 +11,16 @@ export const RESERVED_NAMESPACES = new Set([
 const NAMESPACE_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9.-]{0,98}[a-zA-Z0-9])?$/;
 const NAME_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,98}[a-zA-Z0-9_])?$/;
 
+/** parseNamespace validates a namespace (or team) name on its own, with the same rules as in a server name. */
+export function parseNamespace(input: string, pointer = "/name"): string {
+  const fail = (message: string) => new AppError("invalid", "the name is not acceptable", { details: [{ pointer, message }] });
+  if (typeof input !== "string" || !NAMESPACE_RE.test(input) || input.includes("..")) {
+    throw fail(`"${String(input).slice(0, 80)}" may use letters, digits, dots and dashes (1-100), and must start and end with a letter or digit`);
+  }
+  if (RESERVED_NAMESPACES.has(input.toLowerCase())) throw fail(`"${input}" is reserved by Hearth and can't be a namespace`);
+  return input;
+}
+
 /** QualifiedName is a server's `namespace/name`, split. */
 export interface QualifiedName {
   namespace: string;

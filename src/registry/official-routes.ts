@@ -64,7 +64,7 @@ export function officialRoutes(ctx: AppContext, prefix: "/v0.1" | "/v0") {
       async ({ request }) => {
         const user = requireUser(ctx, request, "publish");
         const manifest = parseServerJson(new Uint8Array(await request.arrayBuffer()));
-        const published = publishVersion(ctx.dbh, user, { manifest });
+        const published = publishVersion(ctx.dbh, user, { manifest }, principalFor(ctx, request));
         const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), published.qualifiedName);
         return officialEntry(getVersion(ctx.dbh, server.id, published.version));
       },

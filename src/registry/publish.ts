@@ -1,4 +1,6 @@
 import { and, eq } from "drizzle-orm";
+import { canPublish, findTeam, namespaceRole } from "../accounts/teams.ts";
+import { requireKeyNamespace, type Principal } from "../accounts/principal.ts";
 import type { User } from "../accounts/users.ts";
 import type { DbHandle } from "../db/client.ts";
 import { namespaces, servers, serverVersions } from "../db/schema.ts";
@@ -39,13 +41,16 @@ export interface Published {
   isLatest: boolean;
 }
 
+// Publishing needs the publisher or owner role in an existing namespace (admins may publish
+// anywhere); a new namespace becomes the publisher's personal one.
 function namespaceFor(dbh: DbHandle, name: string, publisher: User): number {
   const ns = dbh.db.select().from(namespaces).where(eq(namespaces.name, name)).get();
   if (!ns) {
+    if (findTeam(dbh.db, name)) throw new AppError("forbidden", `you can't publish into the namespace "${name}": it belongs to a team`);
     return dbh.db.insert(namespaces).values({ name, kind: "user", ownerUserId: publisher.id }).returning({ id: namespaces.id }).get().id;
   }
-  if (publisher.role !== "admin" && ns.ownerUserId !== publisher.id) {
-    throw new AppError("forbidden", `you can't publish into the namespace "${name}": it belongs to someone else`);
+  if (publisher.role !== "admin" && !canPublish(namespaceRole(dbh.db, publisher.id, ns))) {
+    throw new AppError("forbidden", `you can't publish into the namespace "${name}": it belongs to someone else (publishing needs the publisher or owner role there)`);
   }
   return ns.id;
 }
@@ -53,11 +58,13 @@ function namespaceFor(dbh: DbHandle, name: string, publisher: User): number {
 /**
  * publishVersion stores a new immutable version in one transaction: the namespace and server are
  * created on first publish; the same version again is a conflict; an older version is kept but
- * never becomes latest. The search index is updated in the same transaction.
+ * never becomes latest. The search index is updated in the same transaction. A key restricted to
+ * a namespace (the request's `principal`) publishes only there.
  */
-export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInput): Published {
+export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInput, principal?: Principal): Published {
   const m = input.manifest;
   const qn = parseQualifiedName(input.qualifiedName ?? m.name);
+  if (principal) requireKeyNamespace(principal, qn.namespace);
   const tx = dbh.sqlite.transaction((): Published => {
     const namespaceId = namespaceFor(dbh, qn.namespace, publisher);
     let server = dbh.db.select().from(servers).where(eq(servers.qualifiedName, qn.qualified)).get();

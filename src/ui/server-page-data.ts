@@ -1,14 +1,14 @@
 import { getDeployment, type Deployment } from "../deploy/deployments.ts";
 import type { AppContext } from "../http/context.ts";
 import { connectionUrls } from "../registry/api-shape.ts";
-import { findServer, listVersions, type ServerRow, type VersionRow } from "../registry/catalog.ts";
+import { canManage, findServer, listVersions, type FoundServer, type VersionRow } from "../registry/catalog.ts";
 import { latestSnapshot, type Snapshot } from "../registry/snapshots.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { PageContext } from "./page-context.ts";
 
 /** ServerPage is everything the server page's tabs show, loaded once per request. */
 export interface ServerPage {
-  server: ServerRow & { namespace: string; ownerUserId: number | null };
+  server: FoundServer;
   versions: VersionRow[];
   latest: VersionRow | undefined;
   deployment: Deployment | undefined;
@@ -17,7 +17,7 @@ export interface ServerPage {
   snapshot: Snapshot | undefined;
   /** ready says sessions can be opened (deployed and running). */
   ready: boolean;
-  /** canManage: the viewer owns the namespace or is an admin (deployments, logs). */
+  /** canManage: the viewer is a publisher or owner in the namespace, or an admin (deployments, logs). */
   canManage: boolean;
   urls: { ws: string; http: string; page: string };
 }
@@ -39,13 +39,13 @@ export function loadServerPage(ctx: AppContext, page: PageContext, ns: string, n
     current,
     snapshot: current ? latestSnapshot(ctx.dbh, current.id) : undefined,
     ready,
-    canManage: Boolean(user && (user.role === "admin" || server.ownerUserId === user.id)),
+    canManage: Boolean(user) && canManage(page.viewer, server),
     urls: connectionUrls(ctx.config.publicUrl, server.qualifiedName),
   };
 }
 
 /** requireManager refuses the owners-only tabs: anonymous visitors must sign in, others may not. */
 export function requireManager(data: ServerPage, page: PageContext): void {
-  if (!page.user) throw new AppError("unauthorized", "sign in as an owner of this server or an administrator");
-  if (!data.canManage) throw new AppError("forbidden", `only the owners of ${data.server.namespace} and administrators can see this`);
+  if (!page.user) throw new AppError("unauthorized", "sign in as a publisher of this server's namespace or an administrator");
+  if (!data.canManage) throw new AppError("forbidden", `only publishers and owners of ${data.server.namespace} and administrators can see this`);
 }

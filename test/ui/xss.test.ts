@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Deployer } from "../../src/deploy/deployer.ts";
 import { setDeploymentState } from "../../src/deploy/deployments.ts";
 import { LogRing } from "../../src/supervisor/log-ring.ts";
+import { createTeam, setMember } from "../../src/accounts/teams.ts";
+import { users } from "../../src/db/schema.ts";
 import { ToolResult } from "../../views/components/tool-result.tsx";
 import { DeployProgressView } from "../../views/pages/server-deployments-page.tsx";
 import { LogLine } from "../../views/pages/server-logs-page.tsx";
@@ -156,6 +158,10 @@ async function seed(s: Strings): Promise<World> {
   ring.push("stderr", HOSTILE);
   ring.push("hearth", SCRIPT);
   t.ctx.logs = new Map([[NAME, ring]]);
+  // A team whose member's email is hostile (emails arrive through invitations and imports too).
+  createTeam(t.ctx.dbh.db, user, "evilteam");
+  t.ctx.dbh.db.insert(users).values({ email: `${HOSTILE}@example.com`.toLowerCase(), passwordHash: "x" }).run();
+  setMember(t.ctx.dbh.db, user, "evilteam", `${HOSTILE}@example.com`, "publisher");
   t.ctx.deployer = { current: () => ({ events: [{ phase: "failed", message: HOSTILE }], subscribe: () => () => undefined, done: new Promise(() => undefined) }) } as unknown as Deployer;
   return { t, dir, b: browserFor(t.ctx, user), s };
 }
@@ -193,6 +199,10 @@ const CASES: [string, (w: World) => Promise<string>][] = [
       return page(w, "/publish", { method: "POST", body, headers: { origin: "http://localhost" } });
     },
   ],
+  ["teams", (w) => page(w, "/teams")],
+  ["team members", (w) => page(w, "/teams/evilteam")],
+  ["team member refused", (w) => page(w, "/teams/evilteam/members", post(w, { _csrf: w.b.csrf, email: `${w.s.HOSTILE}x`, role: "member" }))],
+  ["team name refused", (w) => page(w, "/teams", post(w, { _csrf: w.b.csrf, name: `${w.s.HOSTILE} !` }))],
   ["login", (w) => w.t.request(`/login?next=${encodeURIComponent(`/${w.s.HOSTILE}`)}`).then((r) => r.text())],
   ["login failed", (w) => w.t.request("/login", { method: "POST", body: form({ email: w.s.HOSTILE, password: "x", next: w.s.JS_URL }), headers: { "content-type": "application/x-www-form-urlencoded" } }).then((r) => r.text())],
   ["not found", (w) => page(w, `/${encodeURIComponent(w.s.SCRIPT)}/x`)],

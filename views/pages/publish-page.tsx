@@ -73,7 +73,7 @@ export function PublishForm(p: { state: PublishFormState; csrfToken: string }): 
               Public
             </option>
             <option value="private" selected={s.visibility === "private"}>
-              Private (owners and admins)
+              Private (its namespace's team and admins)
             </option>
           </select>
           <Errors id="err-visibility" list={e.visibility} />

@@ -1,0 +1,32 @@
+import type { AppContext } from "./context.ts";
+import { principalFor } from "./auth.ts";
+import { errorResponse, wantsJson } from "./errors.ts";
+
+// What an anonymous visitor still reaches on a sign-in-only instance: operations probes, the way
+// in (sign-in and first-run setup), and the assets those pages load.
+const OPEN = /^\/(healthz|readyz|login|setup|static\/[^/]+)$/;
+
+/**
+ * signInOnlyRefusal answers anonymous requests when `--public-read=false` makes the instance
+ * sign-in only: 401 for APIs and connection endpoints, a redirect to sign in for pages. It runs
+ * before routing, so unknown paths are refused the same way (nothing can be probed).
+ */
+export function signInOnlyRefusal(ctx: AppContext, request: Request): Response | undefined {
+  if (ctx.config.publicRead) return undefined;
+  const url = new URL(request.url);
+  // CORS preflights never carry credentials; refusing them would break every signed-in browser client.
+  if (OPEN.test(url.pathname) || request.method === "OPTIONS") return undefined;
+  let kind: string;
+  try {
+    kind = principalFor(ctx, request).kind;
+  } catch {
+    return undefined; // an invalid key: the route's own 401 says so
+  }
+  if (kind !== "anonymous") return undefined;
+  if (wantsJson(request) || request.method !== "GET") {
+    return errorResponse({ status: 401, code: "unauthorized", message: "this Hearth is for signed-in users: sign in or send an API key (Authorization: Bearer …)", details: [], extra: {} }, request, { "www-authenticate": 'Bearer realm="hearth"' });
+  }
+  const next = encodeURIComponent(url.pathname + url.search);
+  return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
+}
+

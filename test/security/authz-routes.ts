@@ -1,0 +1,130 @@
+import { setDeploymentState } from "../../src/deploy/deployments.ts";
+import { findServer, getVersion } from "../../src/registry/catalog.ts";
+import { testApp } from "../helpers/app.ts";
+import { serverJson } from "../helpers/registry.ts";
+import { teamWorld, type Person, type TeamWorld } from "../helpers/teams.ts";
+import { form, listTools } from "../ui/ui-helpers.ts";
+import type { Rule, Who } from "./authz-rules.ts";
+
+// One row per route of the composed app ("METHOD path" exactly as app.routes lists it): the rule
+// it follows (authz-rules.ts), its success status, and the request that exercises it against
+// acme/secret (private, deployed, one tool listed). A route missing here fails the first test.
+/** Row is one route of the matrix. */
+export interface Row {
+  rule: Rule;
+  ok: number;
+  path: string;
+  method?: string;
+  /** body: urlencoded form fields (a session's _csrf is added) or a JSON value. */
+  form?: Record<string, string> | ((i: number) => Record<string, string>);
+  json?: (i: number) => unknown;
+  headers?: Record<string, string>;
+  /** fresh: the request changes what later callers see (sign-out, removing a member): a new world per caller. */
+  fresh?: boolean;
+}
+
+const PG = "matrixpageid-0123456789";
+const MCP_INIT = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "matrix", version: "1" } } });
+const manifest = (i: number) => serverJson("acme/secret", { version: `9.0.${i}` });
+
+// prettier-ignore
+/** ROUTES has one row per route of the composed app, keyed "METHOD path" as app.routes lists it. */
+export const ROUTES: Record<string, Row> = {
+  "GET /api/openapi.json":                    { rule: "open", ok: 200, path: "/api/openapi.json" },
+  "GET /healthz":                             { rule: "open", ok: 200, path: "/healthz" },
+  "GET /readyz":                              { rule: "open", ok: 200, path: "/readyz" },
+  "GET /static/:name":                        { rule: "open", ok: 200, path: "/static/app.css" },
+  "GET /api/v1/me":                           { rule: "signed-in", ok: 200, path: "/api/v1/me" },
+  "OPTIONS /v0.1/*":                          { rule: "open", ok: 204, path: "/v0.1/servers", method: "OPTIONS" },
+  "GET /v0.1/servers":                        { rule: "public", ok: 200, path: "/v0.1/servers" },
+  "GET /v0.1/servers/*":                      { rule: "visible", ok: 200, path: "/v0.1/servers/acme%2Fsecret/versions" },
+  "POST /v0.1/publish":                       { rule: "publish", ok: 200, path: "/v0.1/publish", method: "POST", json: manifest },
+  "OPTIONS /v0/*":                            { rule: "open", ok: 204, path: "/v0/servers", method: "OPTIONS" },
+  "GET /v0/servers":                          { rule: "public", ok: 200, path: "/v0/servers" },
+  "GET /v0/servers/*":                        { rule: "visible", ok: 200, path: "/v0/servers/acme%2Fsecret/versions/latest" },
+  "POST /v0/publish":                         { rule: "publish", ok: 200, path: "/v0/publish", method: "POST", json: manifest },
+  "GET /api/v1/servers":                      { rule: "public", ok: 200, path: "/api/v1/servers?q=secret" },
+  "GET /api/v1/servers/:ns/:name":            { rule: "visible", ok: 200, path: "/api/v1/servers/acme/secret" },
+  "POST /api/v1/servers":                     { rule: "publish", ok: 201, path: "/api/v1/servers", method: "POST", json: manifest },
+  // The test app hosts nothing, so a deploy that passed every check answers 503.
+  "POST /api/v1/servers/:ns/:name/deploy":    { rule: "deploy", ok: 503, path: "/api/v1/servers/acme/secret/deploy", method: "POST" },
+  "GET /api/v1/servers/:ns/:name/deployment": { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/deployment" },
+  "GET /api/v1/servers/:ns/:name/logs":       { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/logs" },
+  "GET /api/v1/teams":                        { rule: "signed-in", ok: 200, path: "/api/v1/teams" },
+  "POST /api/v1/teams":                       { rule: "account-write", ok: 201, path: "/api/v1/teams", method: "POST", json: (i) => ({ name: `newteam${i}` }) },
+  "GET /api/v1/teams/:team":                  { rule: "team-read", ok: 200, path: "/api/v1/teams/acme" },
+  "PUT /api/v1/teams/:team/members":          { rule: "team-manage", ok: 200, path: "/api/v1/teams/acme/members", method: "PUT", json: () => ({ email: "member@example.com", role: "member" }) },
+  "DELETE /api/v1/teams/:team/members/:email": { rule: "team-manage", ok: 204, path: "/api/v1/teams/acme/members/member%40example.com", method: "DELETE", fresh: true },
+  "GET /metrics":                             { rule: "instance-admin", ok: 200, path: "/metrics" },
+  // Hosting nothing, an initialize that passed every check is 503 (no child to start).
+  "ALL /:ns/:name/mcp":                       { rule: "connect", ok: 503, path: "/acme/secret/mcp", method: "POST", headers: { accept: "application/json, text/event-stream", "content-type": "application/json" } },
+  "GET /setup":                               { rule: "gone", ok: 200, path: "/setup?token=guess" },
+  "POST /setup":                              { rule: "gone", ok: 303, path: "/setup", method: "POST", form: { token: "guess", email: "x@example.com", password: "long enough password" } },
+  "GET /login":                               { rule: "login-page", ok: 200, path: "/login" },
+  "POST /login":                              { rule: "login-form", ok: 303, path: "/login", method: "POST", form: { email: "owner@example.com", password: "whatever1234", _login: "forged" } },
+  "POST /logout":                             { rule: "session-form", ok: 303, path: "/logout", method: "POST", form: {}, fresh: true },
+  "GET /publish":                             { rule: "session-page", ok: 200, path: "/publish" },
+  "POST /publish":                            { rule: "publish-form", ok: 303, path: "/publish", method: "POST", form: (i) => ({ manifest: JSON.stringify(manifest(i)) }) },
+  "GET /admin":                               { rule: "admin-page", ok: 200, path: "/admin" },
+  "GET /admin/stats":                         { rule: "admin-page", ok: 200, path: "/admin/stats" },
+  "GET /teams":                               { rule: "session-page", ok: 200, path: "/teams" },
+  "POST /teams":                              { rule: "session-form", ok: 303, path: "/teams", method: "POST", form: (i) => ({ name: `newteam${i}` }) },
+  "GET /teams/:team":                         { rule: "team-page", ok: 200, path: "/teams/acme" },
+  "POST /teams/:team/members":                { rule: "team-form", ok: 303, path: "/teams/acme/members", method: "POST", form: { email: "member@example.com", role: "member" } },
+  "POST /teams/:team/members/remove":         { rule: "team-form", ok: 303, path: "/teams/acme/members/remove", method: "POST", form: { email: "member@example.com" }, fresh: true },
+  "GET /:ns/:name":                           { rule: "visible", ok: 200, path: "/acme/secret" },
+  "GET /:ns/:name/tools":                     { rule: "visible", ok: 200, path: "/acme/secret/tools" },
+  "GET /:ns/:name/usage":                     { rule: "visible", ok: 200, path: "/acme/secret/usage" },
+  "GET /:ns/:name/connect":                   { rule: "visible", ok: 200, path: "/acme/secret/connect" },
+  "POST /:ns/:name/connect":                  { rule: "visible", ok: 200, path: "/acme/secret/connect", method: "POST", form: {} },
+  "POST /:ns/:name/connect/snippets":         { rule: "visible", ok: 200, path: "/acme/secret/connect/snippets", method: "POST", form: {} },
+  "GET /:ns/:name/playground":                { rule: "visible", ok: 200, path: "/acme/secret/playground" },
+  "GET /:ns/:name/playground/form":           { rule: "visible", ok: 200, path: "/acme/secret/playground/form?tool=echo" },
+  // A run that passed every check reports "not hosting" inside the page (200).
+  "POST /:ns/:name/playground/tools":         { rule: "visible-form", ok: 200, path: "/acme/secret/playground/tools", method: "POST", form: { pg: PG } },
+  "POST /:ns/:name/playground/run":           { rule: "visible-form", ok: 200, path: "/acme/secret/playground/run", method: "POST", form: { pg: PG, tool: "echo" } },
+  "POST /:ns/:name/playground/close":         { rule: "session-form", ok: 204, path: "/acme/secret/playground/close", method: "POST", form: { pg: PG } },
+  "GET /:ns/:name/deployments":               { rule: "manage-page", ok: 200, path: "/acme/secret/deployments" },
+  "POST /:ns/:name/deployments":              { rule: "manage-form", ok: 503, path: "/acme/secret/deployments", method: "POST", form: {} },
+  "GET /:ns/:name/deployments/progress":      { rule: "manage-page", ok: 200, path: "/acme/secret/deployments/progress" },
+  "GET /:ns/:name/logs":                      { rule: "manage-page", ok: 200, path: "/acme/secret/logs" },
+  "GET /:ns/:name/logs/stream":               { rule: "manage-page", ok: 503, path: "/acme/secret/logs/stream" },
+  "GET /":                                    { rule: "public", ok: 200, path: "/?q=secret" },
+  "GET /:ns":                                 { rule: "public", ok: 200, path: "/acme" },
+};
+
+/** world is a fresh app over team acme (acme/secret private, deployed, one tool) and team other. */
+export function world(flags: Record<string, string> = {}) {
+  const t = testApp(flags);
+  const w = teamWorld(t.ctx);
+  const server = findServer(t.ctx.dbh, { userId: null, isAdmin: true }, "acme/secret");
+  const version = getVersion(t.ctx.dbh, server.id, "latest");
+  setDeploymentState(t.ctx.dbh, server.id, "ready", { versionId: version.id });
+  listTools(t.ctx, version.id, [{ name: "echo", inputSchema: { type: "object", properties: { text: { type: "string" } } } }]);
+  return { t, w };
+}
+
+function personOf(w: TeamWorld, who: Who): Person | undefined {
+  return who === "outsider" || who === "member" || who === "publisher" || who === "owner" || who === "admin" ? w[who] : undefined;
+}
+
+/** requestFor builds the row's request as `who` sends it (i makes bodies unique per caller). */
+export function requestFor(w: TeamWorld, row: Row, who: Who, i: number): RequestInit {
+  const headers: Record<string, string> = { ...row.headers };
+  const person = personOf(w, who);
+  if (person) headers.cookie = person.cookie;
+  if (who.startsWith("key:")) headers.authorization = `Bearer ${w.keys[who.slice(4) as keyof TeamWorld["keys"]]}`;
+  let body: string | undefined;
+  if (row.form) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    headers.origin = "http://localhost";
+    body = form({ ...(person ? { _csrf: person.csrf } : {}), ...(typeof row.form === "function" ? row.form(i) : row.form) });
+  } else if (row.json) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(row.json(i));
+  } else if (row.path.endsWith("/mcp")) {
+    body = MCP_INIT;
+  }
+  return { method: row.method ?? "GET", headers, body };
+}
+
