@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { resolvePrincipal, userOf } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import { MAX_MESSAGE_BYTES } from "./hosting.ts";
 import { rpcError } from "./http-replies.ts";
 import type { ProgressToken } from "./child-message.ts";
@@ -187,6 +188,7 @@ export class StreamableHttpBridge {
   // Auth, visibility, config (422) and the lease all happen in openSession, before any child starts.
   private open(request: Request, url: URL, name: string): HttpSession {
     const principal = resolvePrincipal(this.ctx.dbh.db, request);
+    enforceRate(this.ctx, request, "session", principal);
     const opened = openSession(this.ctx, principal, name, url.searchParams);
     const id = randomBytes(24).toString("base64url");
     let session: HttpSession;

@@ -3,6 +3,7 @@ import { keyStillValid } from "../accounts/api-keys.ts";
 import { resolvePrincipal } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import type { Upgrader } from "../http/server.ts";
 import { messageBytes, messages, relayLatency, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { AppError } from "../shared/app-error.ts";
@@ -82,7 +83,9 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
           throw new AppError("bad_request", "this is a WebSocket endpoint: connect with a WebSocket client (subprotocol mcp), or use /mcp for Streamable HTTP");
         }
-        const session = openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
+        const principal = resolvePrincipal(ctx.dbh.db, request);
+        enforceRate(ctx, request, "session", principal);
+        const session = openSession(ctx, principal, `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
         const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), timers: {}, closing: false };
