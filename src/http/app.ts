@@ -1,5 +1,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
+import { auditApiRoutes } from "../audit/api-routes.ts";
+import { adminAuditRoutes } from "../ui/admin-audit-routes.ts";
 import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
 import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
@@ -64,6 +66,8 @@ export function createApp(ctx: AppContext) {
     .use(loginRoutes(ctx))
     .use(publishRoutes(ctx))
     .use(adminRoutes(ctx))
+    .use(adminAuditRoutes(ctx))
+    .use(auditApiRoutes(ctx))
     .use(serverRoutes(ctx))
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))
