@@ -1,5 +1,5 @@
 import type { Server, ServerWebSocket } from "bun";
-import { keyStillValid } from "../accounts/api-keys.ts";
+import { keyStillValid, revocationCount } from "../accounts/api-keys.ts";
 import { resolvePrincipal } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
@@ -30,6 +30,8 @@ export interface WsData {
   lastActivity: number;
   /** keyCheckedAt is when the session's API key was last confirmed valid. */
   keyCheckedAt: number;
+  /** keyCheckedGen is revocationCount() at that check: a revocation since forces a new one. */
+  keyCheckedGen: number;
   timers: { idle?: Timer; age?: Timer };
   unsubscribe?: () => void;
   closing: boolean;
@@ -48,8 +50,9 @@ const KEY_RECHECK_MS = 1000;
 function keyStillOk(ctx: AppContext, ws: Ws): boolean {
   const { keyId } = ws.data.session;
   const now = Date.now();
-  if (keyId === undefined || now - ws.data.keyCheckedAt < KEY_RECHECK_MS) return true;
+  if (keyId === undefined || (now - ws.data.keyCheckedAt < KEY_RECHECK_MS && ws.data.keyCheckedGen === revocationCount())) return true;
   ws.data.keyCheckedAt = now;
+  ws.data.keyCheckedGen = revocationCount();
   return keyStillValid(ctx.dbh.db, keyId, now);
 }
 
@@ -88,7 +91,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         const session = openSession(ctx, principal, `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
-        const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), timers: {}, closing: false };
+        const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), keyCheckedGen: revocationCount(), timers: {}, closing: false };
         if (server.upgrade(request, { headers, data })) return true;
         void session.lease.release("upgrade failed");
         throw new AppError("bad_request", "the WebSocket upgrade failed");

@@ -1,6 +1,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { auditApiRoutes } from "../audit/api-routes.ts";
+import { accountRoutes } from "../ui/account-routes.ts";
 import { adminAuditRoutes } from "../ui/admin-audit-routes.ts";
 import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
@@ -68,6 +69,7 @@ export function createApp(ctx: AppContext) {
     .use(adminRoutes(ctx))
     .use(adminAuditRoutes(ctx))
     .use(auditApiRoutes(ctx))
+    .use(accountRoutes(ctx))
     .use(serverRoutes(ctx))
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))
