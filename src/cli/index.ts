@@ -14,10 +14,11 @@ import { publishCommand } from "./publish.ts";
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from "./key.ts";
 import { migrateCommand } from "./migrate.ts";
 import { serveCommand } from "./serve.ts";
+import { userInviteCommand } from "./user.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
-export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, keyListCommand, keyRevokeCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, keyListCommand, keyRevokeCommand, userInviteCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
 
 function topHelp(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

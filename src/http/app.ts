@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { auditApiRoutes } from "../audit/api-routes.ts";
 import { accountRoutes } from "../ui/account-routes.ts";
 import { adminAuditRoutes } from "../ui/admin-audit-routes.ts";
+import { inviteRoutes } from "../ui/invite-routes.ts";
 import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
 import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
@@ -70,6 +71,7 @@ export function createApp(ctx: AppContext) {
     .use(adminAuditRoutes(ctx))
     .use(auditApiRoutes(ctx))
     .use(accountRoutes(ctx))
+    .use(inviteRoutes(ctx))
     .use(serverRoutes(ctx))
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))

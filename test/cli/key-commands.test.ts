@@ -52,3 +52,21 @@ describe("hearth key list / revoke", () => {
     expect(who.stderr).toContain("no user with email x@example.com");
   });
 });
+
+describe("hearth user invite", () => {
+  it("prints a one-time link under the public URL, and refuses bad input", async () => {
+    const { data } = await withKey();
+    const r = await runHearth(["user", "invite", "--data", data, "--email", "new@example.com", "--public-url", "https://hearth.example"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^https:\/\/hearth\.example\/invite\/[A-Za-z0-9_-]{43}$/);
+    const dup = await runHearth(["user", "invite", "--data", data, "--email", "ops@example.com"]);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain("ops@example.com already has an account");
+    const days = await runHearth(["user", "invite", "--data", data, "--email", "x@example.com", "--expires", "1y"]);
+    expect(days.code).toBe(2);
+    expect(days.stderr).toContain("give a number of days from 1 to 90");
+    const role = await runHearth(["user", "invite", "--data", data, "--email", "x@example.com", "--role", "root"]);
+    expect(role.code).toBe(2);
+    expect(role.stderr).toContain("role must be admin or user");
+  });
+});
