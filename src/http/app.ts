@@ -21,6 +21,7 @@ import { publishRoutes } from "../ui/publish-routes.ts";
 import { serverRoutes } from "../ui/server-routes.ts";
 import { setupRoutes } from "../ui/setup-routes.ts";
 import type { AppContext } from "./context.ts";
+import { guardBrowserWrites } from "./csrf-guard.ts";
 import { errorResponse, toPublicError } from "./errors.ts";
 import { systemRoutes } from "./system-routes.ts";
 
@@ -48,6 +49,7 @@ function fromElysia(code: string | number, error: unknown, request: Request): un
 export function createApp(ctx: AppContext) {
   return new Elysia()
     .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request))
+    .onRequest(({ request }) => guardBrowserWrites(ctx, request))
     .use(
       openapi({
         path: "/api/docs",
