@@ -116,6 +116,19 @@ describe("session rate limit", () => {
     expect(r.headers.get("retry-after")).toMatch(/^\d+$/);
   });
 
+  it("limits /mcp initialize per key, whatever address it comes from", async () => {
+    t = testApp({ "rate-session": "1/h" });
+    const { key } = await adminWithKey(t.ctx);
+    const init = (ip: string) =>
+      from(ip, "/io.github.admin/none/mcp", {
+        method: "POST",
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }),
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json, text/event-stream", host: "localhost" },
+      });
+    expect((await init("10.0.0.1")).status).toBe(404);
+    expect((await init("10.0.0.2")).status).toBe(429);
+  });
+
   it("can be turned off", async () => {
     t = testApp({ "rate-signin": "off", "lockout-after": "100" });
     await adminWithKey(t.ctx);
