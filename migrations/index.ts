@@ -7,6 +7,7 @@ import m0002 from "./0002_registry_search.sql" with { type: "text" };
 import m0003 from "./0003_deployments.sql" with { type: "text" };
 import m0004 from "./0004_usage.sql" with { type: "text" };
 import m0005 from "./0005_teams.sql" with { type: "text" };
+import m0006 from "./0006_accounts_protect.sql" with { type: "text" };
 
 /** EmbeddedMigration is one SQL file drizzle-kit generated, by its journal tag. */
 export interface EmbeddedMigration {
@@ -22,4 +23,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0003_deployments", sql: m0003 },
   { tag: "0004_usage", sql: m0004 },
   { tag: "0005_teams", sql: m0005 },
+  { tag: "0006_accounts_protect", sql: m0006 },
 ];

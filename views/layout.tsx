@@ -61,9 +61,9 @@ export function Layout(p: LayoutProps): JSX.Element {
               {p.user?.role === "admin" ? <a href="/admin">Admin</a> : ""}
               {p.user ? (
                 <>
-                  <span class="who" safe>
+                  <a class="who" href="/account" safe>
                     {p.user.email}
-                  </span>
+                  </a>
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name="_csrf" value={p.csrfToken ?? ""} />
                     <button type="submit" class="link">

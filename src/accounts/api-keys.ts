@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
@@ -90,13 +90,81 @@ export function authenticateApiKey(db: Db, key: string, now = Date.now()): KeyPr
   };
 }
 
+// Open sessions cache "this key is fine" for a second or more; a revocation in this process bumps
+// the count so they re-check on their very next message instead. (A revocation by another
+// process, the CLI, is seen when the cache expires.)
+let revocations = 0;
+
+/** revocationCount changes whenever this process revokes a key: caches of key checks compare it. */
+export function revocationCount(): number {
+  return revocations;
+}
+
 /** revokeApiKey makes a key useless at once. */
 export function revokeApiKey(db: Db, id: number): void {
   db.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.id, id)).run();
+  revocations++;
 }
 
 /** keyStillValid tells whether a key is neither revoked nor expired (for sessions opened with it). */
 export function keyStillValid(db: Db, id: number, now = Date.now()): boolean {
   const row = db.select({ revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt }).from(apiKeys).where(eq(apiKeys.id, id)).get();
   return row !== undefined && row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now);
+}
+
+/** ApiKeyInfo is what may be shown of a key: never its hash, only the visible prefix. */
+export interface ApiKeyInfo {
+  id: number;
+  userId: number;
+  userEmail: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  namespace: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+/** listApiKeys returns a user's keys (or everyone's when userId is undefined), newest first. */
+export function listApiKeys(db: Db, userId?: number): ApiKeyInfo[] {
+  return db
+    .select({
+      id: apiKeys.id,
+      userId: apiKeys.userId,
+      userEmail: users.email,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      namespace: apiKeys.namespace,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+      createdAt: apiKeys.createdAt,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(userId === undefined ? undefined : eq(apiKeys.userId, userId))
+    .orderBy(desc(apiKeys.id))
+    .all()
+    .map((k) => ({ ...k, scopes: k.scopes as ApiKeyScope[] }));
+}
+
+/** findApiKey looks a key up by id or by its visible prefix (with or without the hth_ start). */
+export function findApiKey(db: Db, idOrPrefix: string): ApiKeyInfo | undefined {
+  const prefix = idOrPrefix.replace(/^hth_/, "").slice(0, 12);
+  return listApiKeys(db).find((k) => String(k.id) === idOrPrefix || k.prefix === prefix);
+}
+
+/** revokeOwnApiKey revokes a key only if it belongs to the user; false when there is no such live key. */
+export function revokeOwnApiKey(db: Db, userId: number, id: number): boolean {
+  const done = db
+    .update(apiKeys)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id })
+    .all();
+  revocations++;
+  return done.length > 0;
 }

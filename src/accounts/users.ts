@@ -73,3 +73,15 @@ export async function verifyPassword(db: Db, email: string, password: string): P
   }
   return (await Bun.password.verify(password, row.passwordHash)) ? toUser(row) : undefined;
 }
+
+/** changePassword sets a new password after checking the current one; errors point at the field to fix. */
+export async function changePassword(db: Db, userId: number, current: string, next: string): Promise<void> {
+  const row = db.select().from(users).where(eq(users.id, userId)).get();
+  if (!row || !(await Bun.password.verify(current.slice(0, 512), row.passwordHash))) {
+    throw new AppError("invalid", "the current password is not right", { details: [{ pointer: "/current", message: "current password is not right" }] });
+  }
+  const parsed = credentialsSchema.shape.password.safeParse(next);
+  if (!parsed.success) throw new AppError("invalid", "the new password is not acceptable", { details: [{ pointer: "/password", message: `new password ${parsed.error.issues[0]!.message}` }] });
+  const passwordHash = await Bun.password.hash(parsed.data, { algorithm: "argon2id" });
+  db.update(users).set({ passwordHash, updatedAt: Date.now() }).where(eq(users.id, userId)).run();
+}

@@ -1,4 +1,4 @@
-import { eq, lt } from "drizzle-orm";
+import { and, eq, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { webSessions } from "../db/schema.ts";
 import { findUserById, type User } from "./users.ts";
@@ -49,6 +49,12 @@ export function findWebSession(db: Db, token: string, now = Date.now()): WebSess
 /** endWebSession signs one browser out. */
 export function endWebSession(db: Db, token: string): void {
   db.delete(webSessions).where(eq(webSessions.id, sha256(token))).run();
+}
+
+/** endUserSessions signs a user out of every browser, except the session whose token is `keep` (if given). */
+export function endUserSessions(db: Db, userId: number, keep?: string): number {
+  const kept = keep ? sha256(keep) : "";
+  return db.delete(webSessions).where(and(eq(webSessions.userId, userId), ne(webSessions.id, kept))).returning({ id: webSessions.id }).all().length;
 }
 
 /** pruneWebSessions deletes expired sessions. */

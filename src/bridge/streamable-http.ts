@@ -1,9 +1,11 @@
 import { Elysia } from "elysia";
 import { messageBytes, messages, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { randomBytes } from "node:crypto";
+import { revocationCount } from "../accounts/api-keys.ts";
 import { resolvePrincipal, userOf } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import { MAX_MESSAGE_BYTES } from "./hosting.ts";
 import { rpcError } from "./http-replies.ts";
 import type { ProgressToken } from "./child-message.ts";
@@ -92,7 +94,7 @@ function idOf(v: unknown): JsonRpcId | undefined {
  */
 export class StreamableHttpBridge {
   private readonly sessions = new Map<string, HttpSession>();
-  private readonly verified = new Map<string, { digest: string; at: number }>();
+  private readonly verified = new Map<string, { digest: string; at: number; gen: number }>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -187,6 +189,7 @@ export class StreamableHttpBridge {
   // Auth, visibility, config (422) and the lease all happen in openSession, before any child starts.
   private open(request: Request, url: URL, name: string): HttpSession {
     const principal = resolvePrincipal(this.ctx.dbh.db, request);
+    enforceRate(this.ctx, request, "session", principal);
     const opened = openSession(this.ctx, principal, name, url.searchParams);
     const id = randomBytes(24).toString("base64url");
     let session: HttpSession;
@@ -201,7 +204,7 @@ export class StreamableHttpBridge {
       throw e;
     }
     this.sessions.set(id, session);
-    this.verified.set(id, { digest: credentialDigest(request, url), at: Date.now() });
+    this.verified.set(id, { digest: credentialDigest(request, url), at: Date.now(), gen: revocationCount() });
     this.ctx.usage?.sessionOpened(opened.serverId);
     sessionsOpen.inc({ server: name, transport: "http" });
     sessionsTotal.inc({ server: name, transport: "http" });
@@ -209,7 +212,7 @@ export class StreamableHttpBridge {
   }
 
   // A session id is not a credential: every request must carry the owner's credential. The same
-  // credential as last checked is trusted for REAUTH_MS (so a revoked key stops within seconds);
+  // credential as last checked is trusted for REAUTH_MS, or until this process revokes a key;
   // anything else is authenticated afresh and must belong to the session's user.
   private find(sid: string, name: string, request: Request, url: URL): HttpSession | Response {
     const session = this.sessions.get(sid);
@@ -217,13 +220,13 @@ export class StreamableHttpBridge {
     const digest = credentialDigest(request, url);
     const seen = this.verified.get(sid);
     const now = Date.now();
-    if (seen && seen.digest === digest && now - seen.at < REAUTH_MS) return session;
+    if (seen && seen.digest === digest && now - seen.at < REAUTH_MS && seen.gen === revocationCount()) return session;
     const principal = resolvePrincipal(this.ctx.dbh.db, request);
     requireConnectPrincipal(principal);
     if (userOf(principal)?.id !== session.ownerId) return rpcError(404, -32001, NOT_FOUND);
     // Losing access (removed from the server's team) ends the session like an unknown one.
     if (!canStillConnect(this.ctx, session.ownerId, name)) return rpcError(404, -32001, NOT_FOUND);
-    this.verified.set(sid, { digest, at: now });
+    this.verified.set(sid, { digest, at: now, gen: revocationCount() });
     return session;
   }
 

@@ -1,8 +1,9 @@
 import type { Server, ServerWebSocket } from "bun";
-import { keyStillValid } from "../accounts/api-keys.ts";
+import { keyStillValid, revocationCount } from "../accounts/api-keys.ts";
 import { resolvePrincipal } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import type { Upgrader } from "../http/server.ts";
 import { messageBytes, messages, relayLatency, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { AppError } from "../shared/app-error.ts";
@@ -29,6 +30,8 @@ export interface WsData {
   lastActivity: number;
   /** keyCheckedAt is when the session's API key was last confirmed valid. */
   keyCheckedAt: number;
+  /** keyCheckedGen is revocationCount() at that check: a revocation since forces a new one. */
+  keyCheckedGen: number;
   timers: { idle?: Timer; age?: Timer };
   unsubscribe?: () => void;
   closing: boolean;
@@ -48,8 +51,9 @@ const KEY_RECHECK_MS = 1000;
 function accessStillOk(ctx: AppContext, ws: Ws): boolean {
   const { keyId, userId, serverKey } = ws.data.session;
   const now = Date.now();
-  if (now - ws.data.keyCheckedAt < KEY_RECHECK_MS) return true;
+  if (now - ws.data.keyCheckedAt < KEY_RECHECK_MS && ws.data.keyCheckedGen === revocationCount()) return true;
   ws.data.keyCheckedAt = now;
+  ws.data.keyCheckedGen = revocationCount();
   return (keyId === undefined || keyStillValid(ctx.dbh.db, keyId, now)) && canStillConnect(ctx, userId, serverKey);
 }
 
@@ -83,10 +87,12 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
           throw new AppError("bad_request", "this is a WebSocket endpoint: connect with a WebSocket client (subprotocol mcp), or use /mcp for Streamable HTTP");
         }
-        const session = openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
+        const principal = resolvePrincipal(ctx.dbh.db, request);
+        enforceRate(ctx, request, "session", principal);
+        const session = openSession(ctx, principal, `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
-        const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), timers: {}, closing: false };
+        const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), keyCheckedGen: revocationCount(), timers: {}, closing: false };
         if (server.upgrade(request, { headers, data })) return true;
         void session.lease.release("upgrade failed");
         throw new AppError("bad_request", "the WebSocket upgrade failed");

@@ -16,10 +16,11 @@ import { doctorCommand } from "./doctor.ts";
 import { healthcheckCommand } from "./healthcheck.ts";
 import { importCatalogCommand } from "./import-catalog.ts";
 import { publishCommand } from "./publish.ts";
-import { keyCreateCommand } from "./key.ts";
+import { keyCreateCommand, keyListCommand, keyRevokeCommand } from "./key.ts";
 import { teamAddCommand, teamCreateCommand, teamListCommand, teamRemoveCommand } from "./team.ts";
 import { migrateCommand } from "./migrate.ts";
 import { serveCommand } from "./serve.ts";
+import { userInviteCommand } from "./user.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
@@ -29,6 +30,9 @@ export const commands: Command[] = [
   migrateCommand,
   adminCreateCommand,
   keyCreateCommand,
+  keyListCommand,
+  keyRevokeCommand,
+  userInviteCommand,
   teamCreateCommand,
   teamAddCommand,
   teamRemoveCommand,

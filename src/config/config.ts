@@ -21,6 +21,24 @@ const port = z.coerce
   .min(0, "must be 0-65535")
   .max(65535, "must be 0-65535");
 
+/** RateSpec is a rate limit: a burst of `count` requests, refilled evenly over `perMs`. */
+export interface RateSpec {
+  count: number;
+  perMs: number;
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+// "10/m", "30/5m", "100/h" or "off": short enough for a flag, and says the window out loud.
+const rate = z
+  .string()
+  .regex(/^(off|\d{1,6}\/\d{0,4}[smh])$/, 'must look like 10/m, 30/5m, 100/h or "off"')
+  .transform((v): RateSpec | null => {
+    if (v === "off") return null;
+    const [, n, k, unit] = /^(\d+)\/(\d*)([smh])$/.exec(v)!;
+    return { count: Math.max(1, Number(n)), perMs: Math.max(1, Number(k || 1)) * UNIT_MS[unit as keyof typeof UNIT_MS] };
+  });
+
 /** configSchema is the single source of truth for Hearth's settings (flags, env and defaults). */
 export const configSchema = z.object({
   host: z.string().min(1, "must not be empty").default("127.0.0.1"),
@@ -35,6 +53,11 @@ export const configSchema = z.object({
   publicRead: bool.default(true),
   sandbox: z.enum(["auto", "bwrap", "none"], { error: "must be auto, bwrap or none" }).default("auto"),
   passEnv: z.string().default(""),
+  rateSignin: rate.prefault("10/m"),
+  ratePublish: rate.prefault("30/m"),
+  rateSession: rate.prefault("120/m"),
+  lockoutAfter: z.coerce.number().int().min(1, "must be at least 1").max(1000).default(5),
+  lockoutIpAfter: z.coerce.number().int().min(1, "must be at least 1").max(100_000).default(50),
 });
 
 /** Config is the validated, resolved configuration passed down from main (dataDir is absolute). */
@@ -59,6 +82,11 @@ export const configFields: Record<keyof z.infer<typeof configSchema>, ConfigFiel
     help: "comma-separated host env vars passed to installs (proxy, CA), e.g. HTTPS_PROXY,NODE_EXTRA_CA_CERTS",
     defaultText: "none",
   },
+  rateSignin: { flag: "rate-signin", env: "HEARTH_RATE_SIGNIN", help: "sign-in attempts per client IP (10/m, 30/5m, 100/h or off)", defaultText: "10/m" },
+  ratePublish: { flag: "rate-publish", env: "HEARTH_RATE_PUBLISH", help: "publishes per client IP and per key or user", defaultText: "30/m" },
+  rateSession: { flag: "rate-session", env: "HEARTH_RATE_SESSION", help: "new MCP sessions (WS, /mcp, playground) per client IP and per key or user", defaultText: "120/m" },
+  lockoutAfter: { flag: "lockout-after", env: "HEARTH_LOCKOUT_AFTER", help: "failed sign-ins in a row before an account is locked (backoff doubles)", defaultText: "5" },
+  lockoutIpAfter: { flag: "lockout-ip-after", env: "HEARTH_LOCKOUT_IP_AFTER", help: "failed sign-ins in a row from one IP before it is locked out", defaultText: "50" },
 };
 
 /** ConfigInput is what the CLI collected: raw flag values and the process environment. */

@@ -217,3 +217,37 @@ export const usageDaily = sqliteTable(
   },
   (t) => [uniqueIndex("usage_daily_server_day_idx").on(t.serverId, t.day)],
 );
+
+/** auditEvents record who did what, when, from where, to what, and how it ended (bounded by age and count). */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull().default(now),
+    // No foreign key: the trail must outlive a deleted user, so the email is copied in as `actor`.
+    actorUserId: integer("actor_user_id"),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    outcome: text("outcome", { enum: ["ok", "fail", "denied"] }).notNull(),
+    ip: text("ip"),
+    detail: text("detail"),
+  },
+  (t) => [index("audit_events_at_idx").on(t.at), index("audit_events_action_idx").on(t.action, t.at)],
+);
+
+/** invitations are admin-made one-time sign-up links; only a SHA-256 of the link's token is stored. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["admin", "user"] }).notNull().default("user"),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("invitations_email_idx").on(t.email)],
+);

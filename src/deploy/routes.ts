@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { requireKeyNamespace } from "../accounts/principal.ts";
+import { auditRequest } from "../http/audit-request.ts";
 import { principalFor, requireUser } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { sseResponse } from "../http/sse.ts";
@@ -29,6 +30,8 @@ export function deployRoutes(ctx: AppContext) {
         const server = ownedServer(ctx, request, params.ns, params.name, "publish");
         if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
         const run = ctx.deployer.deploy(server, query.version ?? "latest");
+        const principal = principalFor(ctx, request);
+        void run.done.then((end) => auditRequest(ctx, request, principal, { action: "server.deploy", outcome: end?.phase === "failed" ? "fail" : "ok", target: server.qualifiedName, detail: end?.message }));
         if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
           const end = await run.done;
           if (end.phase === "failed") throw new AppError("unavailable", end.message);

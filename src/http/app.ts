@@ -1,5 +1,9 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
+import { auditApiRoutes } from "../audit/api-routes.ts";
+import { accountRoutes } from "../ui/account-routes.ts";
+import { adminAuditRoutes } from "../ui/admin-audit-routes.ts";
+import { inviteRoutes } from "../ui/invite-routes.ts";
 import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
 import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
@@ -19,6 +23,7 @@ import { setupRoutes } from "../ui/setup-routes.ts";
 import { teamPageRoutes } from "../ui/team-routes.ts";
 import { teamRoutes } from "../accounts/team-routes.ts";
 import type { AppContext } from "./context.ts";
+import { guardBrowserWrites } from "./csrf-guard.ts";
 import { errorResponse, toPublicError } from "./errors.ts";
 import { signInOnlyRefusal } from "./sign-in-only.ts";
 import { systemRoutes } from "./system-routes.ts";
@@ -48,6 +53,7 @@ export function createApp(ctx: AppContext) {
   return new Elysia()
     .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request))
     .onRequest(({ request }) => signInOnlyRefusal(ctx, request))
+    .onRequest(({ request }) => guardBrowserWrites(ctx, request))
     .use(
       openapi({
         path: "/api/docs",
@@ -70,6 +76,10 @@ export function createApp(ctx: AppContext) {
     .use(publishRoutes(ctx))
     .use(adminRoutes(ctx))
     .use(teamPageRoutes(ctx))
+    .use(adminAuditRoutes(ctx))
+    .use(auditApiRoutes(ctx))
+    .use(accountRoutes(ctx))
+    .use(inviteRoutes(ctx))
     .use(serverRoutes(ctx))
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))

@@ -1,9 +1,10 @@
 import { SESSION_COOKIE, SESSION_TTL_MS } from "../accounts/web-sessions.ts";
+import { reachedOverHttps } from "./client-ip.ts";
 import type { AppContext } from "./context.ts";
 
-/** sessionCookie builds the Set-Cookie value for a new sign-in (Secure whenever users reach us over https). */
-export function sessionCookie(ctx: AppContext, token: string): string {
-  const secure = ctx.config.publicUrl.startsWith("https:") || Boolean(ctx.config.tlsCert);
+/** sessionCookie builds the Set-Cookie value for a new sign-in (Secure whenever users reach us over https, directly or via a trusted proxy). */
+export function sessionCookie(ctx: AppContext, token: string, request?: Request): string {
+  const secure = reachedOverHttps(ctx, request);
   return new Bun.Cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",

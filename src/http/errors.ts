@@ -61,6 +61,7 @@ export function wantsJson(request: Request): boolean {
 
 /** errorResponse renders a PublicError as JSON, an htmx fragment, or a full page, by who asked. */
 export function errorResponse(pub: PublicError, request: Request, extraHeaders: Record<string, string> = {}): Response {
+  if (pub.code === "rate_limited" && typeof pub.extra.retryAfter === "number") extraHeaders = { "retry-after": String(pub.extra.retryAfter), ...extraHeaders };
   if (wantsJson(request)) {
     const body = { error: pub.message, code: pub.code, ...(pub.details.length ? { details: pub.details } : {}), ...pub.extra };
     return Response.json(body, { status: pub.status, headers: extraHeaders });

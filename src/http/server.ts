@@ -5,6 +5,7 @@ import { httpRequests, routeOf } from "../metrics/metrics.ts";
 import { logger } from "../shared/log.ts";
 import type { App } from "./app.ts";
 import type { AppContext } from "./context.ts";
+import { rememberPeer } from "./client-ip.ts";
 import { applySecurityHeaders } from "./security-headers.ts";
 
 const log = logger("http");
@@ -66,6 +67,7 @@ export function startServer<T>(ctx: AppContext, app: App, upgrader?: Upgrader<T>
         const started = performance.now();
         const requestId = (++seq).toString(36) + "-" + Date.now().toString(36);
         let response: Response;
+        rememberPeer(request, srv.requestIP(request)?.address);
         if (upgrader) {
           const r = await upgrader.tryUpgrade(request, srv);
           if (r === true) return undefined as unknown as Response;

@@ -1,6 +1,8 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { auditRequest } from "../http/audit-request.ts";
 import { principalFor, requireUser } from "../http/auth.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import { searchDuration } from "../metrics/metrics.ts";
 import type { AppContext } from "../http/context.ts";
 import { serverDetailJson, searchPageJson } from "./api-shape.ts";
@@ -45,8 +47,10 @@ export function registryApiRoutes(ctx: AppContext) {
       "/api/v1/servers",
       async ({ request, set }) => {
         const user = requireUser(ctx, request, "publish");
+        enforceRate(ctx, request, "publish", principalFor(ctx, request));
         const input = await readPublishRequest(request, ctx.config.dataDir);
         const published = publishVersion(ctx.dbh, user, input, principalFor(ctx, request));
+        auditRequest(ctx, request, principalFor(ctx, request), { action: "server.publish", outcome: "ok", target: `${published.qualifiedName}@${published.version}` });
         set.status = 201;
         const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), published.qualifiedName);
         const version = getVersion(ctx.dbh, server.id, published.version);

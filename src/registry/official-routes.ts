@@ -1,6 +1,8 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { auditRequest } from "../http/audit-request.ts";
 import { principalFor, requireUser } from "../http/auth.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError } from "../shared/app-error.ts";
 import { findServer, getVersion, listVersions, officialList } from "./catalog.ts";
@@ -63,8 +65,10 @@ export function officialRoutes(ctx: AppContext, prefix: "/v0.1" | "/v0") {
       `${prefix}/publish`,
       async ({ request }) => {
         const user = requireUser(ctx, request, "publish");
+        enforceRate(ctx, request, "publish", principalFor(ctx, request));
         const manifest = parseServerJson(new Uint8Array(await request.arrayBuffer()));
         const published = publishVersion(ctx.dbh, user, { manifest }, principalFor(ctx, request));
+        auditRequest(ctx, request, principalFor(ctx, request), { action: "server.publish", outcome: "ok", target: `${published.qualifiedName}@${published.version}` });
         const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), published.qualifiedName);
         return officialEntry(getVersion(ctx.dbh, server.id, published.version));
       },

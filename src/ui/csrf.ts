@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../http/context.ts";
+import { sameOrigin } from "../http/csrf-guard.ts";
 import { AppError } from "../shared/app-error.ts";
 import { pageContext, type PageContext } from "./page-context.ts";
 
@@ -9,15 +10,9 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/**
- * checkOrigin refuses a cross-site browser POST: when an Origin is sent (browsers always send one
- * on POST) it must be Hearth's public origin or the origin the request itself was addressed to.
- */
+/** checkOrigin refuses a cross-site browser POST (Origin, else Referer, must be ours; see sameOrigin). */
 export function checkOrigin(ctx: AppContext, request: Request): void {
-  const origin = request.headers.get("origin");
-  if (origin === null) return;
-  const allowed = new Set([new URL(ctx.config.publicUrl).origin, new URL(request.url).origin]);
-  if (!allowed.has(origin)) throw new AppError("forbidden", "this form was sent from another site; reload the page and try again");
+  if (!sameOrigin(ctx, request)) throw new AppError("forbidden", "this form was sent from another site; reload the page and try again");
 }
 
 /**

@@ -1,6 +1,7 @@
 import { escapeHtml } from "@kitajs/html";
 import { Elysia } from "elysia";
 import type { DeployRun } from "../deploy/deployer.ts";
+import { auditRequest } from "../http/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import type { LogLine as Line } from "../supervisor/log-ring.ts";
@@ -58,7 +59,7 @@ export function hostingRoutes(ctx: AppContext) {
       "/:ns/:name/deployments",
       async ({ request, params }) => {
         const form = await readForm(request);
-        requireCsrf(ctx, request, form);
+        const { principal } = requireCsrf(ctx, request, form);
         const { data, base, check } = managed(ctx, request, params.ns, params.name);
         check();
         if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
@@ -66,6 +67,7 @@ export function hostingRoutes(ctx: AppContext) {
         let error: string | undefined;
         try {
           run = ctx.deployer.deploy(data.server, formString(form, "version") || "latest");
+          void run.done.then((end) => auditRequest(ctx, request, principal, { action: "server.deploy", outcome: end?.phase === "failed" ? "fail" : "ok", target: data.server.qualifiedName, detail: end?.message }));
         } catch (e) {
           if (!isAppError(e) || e.code === "internal") throw e;
           error = e.message;

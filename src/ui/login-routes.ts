@@ -1,7 +1,12 @@
 import { Elysia } from "elysia";
 import { timingSafeEqual } from "node:crypto";
 import { verifyPassword } from "../accounts/users.ts";
-import { createWebSession, endWebSession } from "../accounts/web-sessions.ts";
+import { DEFAULT_GUARD, SignInGuard } from "../accounts/sign-in-guard.ts";
+import { createWebSession, endUserSessions, endWebSession } from "../accounts/web-sessions.ts";
+import { auditRequest } from "../http/audit-request.ts";
+import { clientIp } from "../http/client-ip.ts";
+import { enforceRate } from "../http/rate-limit.ts";
+import { isAppError } from "../shared/app-error.ts";
 import { clearSessionCookie, sessionCookie } from "../http/cookies.ts";
 import type { AppContext } from "../http/context.ts";
 import { logger } from "../shared/log.ts";
@@ -32,8 +37,9 @@ function matches(a: string, b: string): boolean {
   return a.length > 0 && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-/** loginRoutes sign people in (email and password) and out. */
+/** loginRoutes sign people in (email and password, rate-limited, with lockout) and out (here or everywhere). */
 export function loginRoutes(ctx: AppContext) {
+  const guard = new SignInGuard({ ...DEFAULT_GUARD, accountAfter: ctx.config.lockoutAfter, ipAfter: ctx.config.lockoutIpAfter });
   return new Elysia({ name: "ui-login" })
     .get("/login", ({ request }) => {
       const page = pageContext(ctx, request);
@@ -51,19 +57,42 @@ export function loginRoutes(ctx: AppContext) {
         const next = safeNext(formString(form, "next"));
         const email = formString(form, "email").trim().slice(0, 254);
         const cookie = new Bun.CookieMap(request.headers.get("cookie") ?? "").get(FORM_COOKIE) ?? "";
-        const again = (error: string, status: number) => {
+        const again = (error: string, status: number, retryAfter?: number) => {
           const token = freshToken();
-          return html(LoginPage({ next, formToken: token, email, error, layout: page.layout }), { status, headers: { "set-cookie": formCookie(token), "cache-control": "no-store" } });
+          const headers: Record<string, string> = { "set-cookie": formCookie(token), "cache-control": "no-store" };
+          if (retryAfter) headers["retry-after"] = String(retryAfter);
+          return html(LoginPage({ next, formToken: token, email, error, layout: page.layout }), { status, headers });
         };
         if (!matches(cookie, formString(form, "_login"))) return again("This sign-in form expired. Please try again.", 403);
+        const ip = clientIp(ctx, request);
+        const attempt = { actorUserId: null, actor: email || "(no email)" };
+        try {
+          enforceRate(ctx, request, "signin");
+        } catch (e) {
+          if (!isAppError(e) || e.code !== "rate_limited") throw e;
+          return again(`Too many sign-in attempts from your network. Try again in ${String(e.extra.retryAfter)} s.`, 429, e.extra.retryAfter as number);
+        }
+        // Checked before the password, so a locked account can't be probed; the same words whether or not it exists.
+        const locked = guard.lockedFor(email, ip);
+        if (locked > 0) {
+          auditRequest(ctx, request, undefined, { action: "auth.signin", outcome: "denied", actor: attempt, detail: "locked out after repeated failures" });
+          const wait = Math.ceil(locked / 1000);
+          return again(`Too many failed sign-ins for this email or from your network. Try again in ${wait} s.`, 429, wait);
+        }
         const user = email ? await verifyPassword(ctx.dbh.db, email, formString(form, "password").slice(0, 512)) : undefined;
         if (!user) {
+          guard.failed(email, ip);
           log.info("sign-in failed", { email });
+          auditRequest(ctx, request, undefined, { action: "auth.signin", outcome: "fail", actor: attempt });
           return again("That email and password don't match an account.", 401);
         }
-        const s = createWebSession(ctx.dbh.db, user.id, { userAgent: request.headers.get("user-agent") ?? undefined });
+        guard.succeeded(email, ip);
+        // Session rotation: whatever session this browser had ends, and the sign-in gets a fresh token.
+        if (page.principal.kind === "session") endWebSession(ctx.dbh.db, page.principal.token);
+        const s = createWebSession(ctx.dbh.db, user.id, { ip, userAgent: request.headers.get("user-agent") ?? undefined });
+        auditRequest(ctx, request, undefined, { action: "auth.signin", outcome: "ok", actor: { actorUserId: user.id, actor: user.email } });
         const headers = new Headers({ location: next });
-        headers.append("set-cookie", sessionCookie(ctx, s.token));
+        headers.append("set-cookie", sessionCookie(ctx, s.token, request));
         headers.append("set-cookie", new Bun.Cookie(FORM_COOKIE, "", { path: "/login", maxAge: 0 }).serialize());
         return new Response(null, { status: 303, headers });
       },
@@ -75,7 +104,19 @@ export function loginRoutes(ctx: AppContext) {
         const form = await readForm(request);
         const page = requireCsrf(ctx, request, form);
         if (page.principal.kind === "session") endWebSession(ctx.dbh.db, page.principal.token);
+        auditRequest(ctx, request, page.principal, { action: "auth.signout", outcome: "ok" });
         return redirect("/", { "set-cookie": clearSessionCookie() });
+      },
+      { parse: "none" },
+    )
+    .post(
+      "/logout/everywhere",
+      async ({ request }) => {
+        const form = await readForm(request);
+        const page = requireCsrf(ctx, request, form);
+        const ended = endUserSessions(ctx.dbh.db, page.user!.id);
+        auditRequest(ctx, request, page.principal, { action: "auth.signout_everywhere", outcome: "ok", detail: `${ended} sessions ended` });
+        return redirect("/login", { "set-cookie": clearSessionCookie() });
       },
       { parse: "none" },
     );

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../http/context.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { ToolResult } from "../../views/components/tool-result.tsx";
@@ -109,10 +110,10 @@ export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessi
         let tools: unknown[] | null = null;
         let listError: string | undefined;
         try {
-          const s = await sessions.session(pageId, v.page.principal, v.data.server.qualifiedName, config.value);
+          const s = await sessions.session(pageId, v.page.principal, v.data.server.qualifiedName, config.value, () => enforceRate(ctx, request, "session", v.page.principal));
           tools = await sessions.listTools(s);
         } catch (e) {
-          if (!isAppError(e) || e.code === "internal") throw e;
+          if (!isAppError(e) || e.code === "internal" || e.code === "rate_limited") throw e;
           listError = e.message;
         }
         if (isFragmentRequest(request)) return html(ToolPicker({ base: v.base, pageId, tools, selected: "", listError }), { headers: NO_STORE });
@@ -130,7 +131,7 @@ export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessi
         let result: Parameters<typeof ToolResult>[0];
         let args: FormValues | undefined;
         try {
-          session = await sessions.session(pageId, v.page.principal, qn, config.value);
+          session = await sessions.session(pageId, v.page.principal, qn, config.value, () => enforceRate(ctx, request, "session", v.page.principal));
           const tools = listedTools(v.data, session) ?? (await sessions.listTools(session));
           const tool = findTool(tools, name);
           if (!tool) throw new AppError("not_found", `this server has no tool named ${name.slice(0, 100)}`);
@@ -142,7 +143,7 @@ export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessi
             result = { tool: name, result: r, ms };
           }
         } catch (e) {
-          if (!isAppError(e) || e.code === "internal") throw e;
+          if (!isAppError(e) || e.code === "internal" || e.code === "rate_limited") throw e;
           const ms = typeof e.extra.ms === "number" ? e.extra.ms : undefined;
           result = { tool: name, error: e.message, ms };
         }

@@ -65,8 +65,8 @@ export class PlaygroundSessions {
     return s && s.userId === userId && s.serverKey === serverKey ? s : undefined;
   }
 
-  /** session returns the visit's session for this config, opening (or reopening) it as needed. */
-  async session(id: string, principal: Principal, serverKey: string, config: Record<string, unknown>): Promise<PlaygroundSession> {
+  /** session returns the visit's session for this config, opening (or reopening) it as needed; beforeOpen may refuse a new one (rate limits). */
+  async session(id: string, principal: Principal, serverKey: string, config: Record<string, unknown>, beforeOpen?: () => void): Promise<PlaygroundSession> {
     if (!PAGE_ID.test(id)) throw new AppError("bad_request", "this playground page has no valid session id; reload it");
     if (principal.kind !== "session") throw new AppError("unauthorized", "sign in to use the playground");
     const userId = principal.user.id;
@@ -77,6 +77,7 @@ export class PlaygroundSessions {
       this.touch(existing);
       return existing;
     }
+    beforeOpen?.();
     if (existing) await this.close(id, "configuration changed");
     this.makeRoom(userId);
     const params = new URLSearchParams(Object.keys(config).length ? { config: encodeConfig(config) } : {});

@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
+import { auditRequest } from "../http/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
+import { enforceRate } from "../http/rate-limit.ts";
 import { storeArtifact } from "../registry/artifacts.ts";
 import { parseManifest, type ManifestFormat } from "../registry/manifest-detect.ts";
 import { MAX_MANIFEST_BYTES } from "../registry/manifest-input.ts";
@@ -66,6 +68,7 @@ export function publishRoutes(ctx: AppContext) {
       async ({ request }) => {
         const form = await readForm(request);
         const page = requireCsrf(ctx, request, form);
+        enforceRate(ctx, request, "publish", page.principal);
         const state: PublishFormState = {
           manifest: formString(form, "manifest").slice(0, MAX_MANIFEST_BYTES),
           format: formString(form, "format"),
@@ -84,6 +87,7 @@ export function publishRoutes(ctx: AppContext) {
           const artifact = form.get("artifact");
           const artifactSha256 = artifact instanceof File && artifact.size > 0 ? await storeArtifact(ctx.config.dataDir, new Uint8Array(await artifact.arrayBuffer())) : undefined;
           const published = publishVersion(ctx.dbh, page.user!, { manifest, qualifiedName: state.name || undefined, visibility: state.visibility as "public" | "private", artifactSha256 });
+          auditRequest(ctx, request, page.principal, { action: "server.publish", outcome: "ok", target: `${published.qualifiedName}@${published.version}` });
           const to = `/${published.qualifiedName}`;
           return isFragmentRequest(request) ? new Response(null, { status: 204, headers: { "hx-redirect": to } }) : redirect(to);
         } catch (e) {

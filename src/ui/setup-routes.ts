@@ -33,7 +33,7 @@ export function setupRoutes(ctx: AppContext) {
         ctx.setup.consume();
         log.info("first administrator created", { email: user.email });
         const s = createWebSession(ctx.dbh.db, user.id, { userAgent: request.headers.get("user-agent") ?? undefined });
-        return redirect("/", { "set-cookie": sessionCookie(ctx, s.token) });
+        return redirect("/", { "set-cookie": sessionCookie(ctx, s.token, request) });
       } catch (e) {
         if (!isAppError(e) || e.code !== "invalid") throw e;
         return html(SetupPage({ token, email, errors: e.details, assets: pageAssets }), { status: 422 });

@@ -29,8 +29,13 @@ export interface TeamWorld {
   keys: Record<"read" | "connect" | "publish" | "admin" | "expired" | "revoked", string>;
 }
 
+/** SEEDED_PASSWORD is every seeded person's password (hashed once: argon2id is slow on purpose). */
+export const SEEDED_PASSWORD = "seeded password 1234";
+let seededHash: string | undefined;
+
 function person(ctx: AppContext, email: string, role: "admin" | "user" = "user"): Person {
-  const row = ctx.dbh.db.insert(users).values({ email, passwordHash: "x", role }).returning().get();
+  seededHash ??= Bun.password.hashSync(SEEDED_PASSWORD);
+  const row = ctx.dbh.db.insert(users).values({ email, passwordHash: seededHash, role }).returning().get();
   const user = { id: row.id, email: row.email, role: row.role };
   const s = createWebSession(ctx.dbh.db, user.id);
   const { key } = createApiKey(ctx.dbh.db, user.id, { name: "all", scopes: ["read", "connect", "publish", "admin"] });

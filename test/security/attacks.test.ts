@@ -54,14 +54,16 @@ describe("session fixation", () => {
     expect(((await (await me(t, issued)).json()) as { email: string }).email).toBe("victim@example.com");
   });
 
-  it("an attacker's own live session planted in the victim's browser stays the attacker's", async () => {
+  it("an attacker's own live session planted in the victim's browser never becomes the victim's", async () => {
     const { t, w } = fresh();
     await upsertAdmin(t.ctx.dbh.db, { email: "victim@example.com", password: "victim password 1" });
     const attackerToken = w.outsider.cookie.slice("hearth_session=".length);
     const r = await signIn(t, attackerToken);
     const issued = /hearth_session=([^;]+)/.exec(r.headers.getSetCookie().join("\n"))![1]!;
     expect(issued).not.toBe(attackerToken);
-    expect(((await (await me(t, attackerToken)).json()) as { email: string }).email).toBe("outsider@example.com");
+    // Signing in ends whatever session the browser already carried, so the planted token is dead.
+    expect((await me(t, attackerToken)).status).toBe(401);
+    expect(((await (await me(t, issued)).json()) as { email: string }).email).toBe("victim@example.com");
   });
 });
 
@@ -79,8 +81,9 @@ describe("CSRF", () => {
         const r = await t.request(row.path, { ...legit, headers: { ...headers, origin } });
         expect([origin, r.status]).toEqual([origin, 403]);
       }
-      // Connect forms change nothing on the server and are open to anonymous visitors: Origin only.
-      if (!row.path.includes("/connect")) {
+      // Connect forms change nothing on the server and are open to anonymous visitors, and an
+      // invitation is accepted before any session exists (its unguessable link is the token): Origin only.
+      if (!row.path.includes("/connect") && !row.path.startsWith("/invite/")) {
         const body = new URLSearchParams(String(legit.body));
         body.delete("_csrf");
         expect((await t.request(row.path, { ...legit, body: body.toString() })).status).toBe(403);

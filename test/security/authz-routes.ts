@@ -2,7 +2,7 @@ import { setDeploymentState } from "../../src/deploy/deployments.ts";
 import { findServer, getVersion } from "../../src/registry/catalog.ts";
 import { testApp } from "../helpers/app.ts";
 import { serverJson } from "../helpers/registry.ts";
-import { teamWorld, type Person, type TeamWorld } from "../helpers/teams.ts";
+import { SEEDED_PASSWORD, teamWorld, type Person, type TeamWorld } from "../helpers/teams.ts";
 import { form, listTools } from "../ui/ui-helpers.ts";
 import type { Rule, Who } from "./authz-rules.ts";
 
@@ -65,6 +65,18 @@ export const ROUTES: Record<string, Row> = {
   "POST /logout":                             { rule: "session-form", ok: 303, path: "/logout", method: "POST", form: {}, fresh: true },
   "GET /publish":                             { rule: "session-page", ok: 200, path: "/publish" },
   "POST /publish":                            { rule: "publish-form", ok: 303, path: "/publish", method: "POST", form: (i) => ({ manifest: JSON.stringify(manifest(i)) }) },
+  "GET /account":                            { rule: "session-page", ok: 200, path: "/account" },
+  "POST /account/keys":                       { rule: "session-form", ok: 200, path: "/account/keys", method: "POST", form: (i) => ({ name: `key${i}`, scopes: "read" }) },
+  // Key 7 is the acme publisher's read key (teamWorld makes one key per person first, then the publisher's).
+  "POST /account/keys/:id/revoke":            { rule: "own-key-form", ok: 303, path: "/account/keys/7/revoke", method: "POST", form: {}, fresh: true },
+  "POST /account/password":                   { rule: "session-form", ok: 200, path: "/account/password", method: "POST", form: { current: SEEDED_PASSWORD, password: "a new long password" }, fresh: true },
+  "POST /logout/everywhere":                  { rule: "session-form", ok: 303, path: "/logout/everywhere", method: "POST", form: {}, fresh: true },
+  "GET /admin/audit":                         { rule: "admin-page", ok: 200, path: "/admin/audit" },
+  "GET /api/v1/audit":                        { rule: "instance-admin", ok: 200, path: "/api/v1/audit" },
+  "GET /admin/invitations":                   { rule: "admin-page", ok: 200, path: "/admin/invitations" },
+  "POST /admin/invitations":                  { rule: "admin-form", ok: 200, path: "/admin/invitations", method: "POST", form: (i) => ({ email: `invited${i}@example.com`, role: "user", days: "7" }) },
+  "GET /invite/:token":                       { rule: "gone", ok: 200, path: "/invite/never-issued-token" },
+  "POST /invite/:token":                      { rule: "gone", ok: 303, path: "/invite/never-issued-token", method: "POST", form: { password: "a long enough password" } },
   "GET /admin":                               { rule: "admin-page", ok: 200, path: "/admin" },
   "GET /admin/stats":                         { rule: "admin-page", ok: 200, path: "/admin/stats" },
   "GET /teams":                               { rule: "session-page", ok: 200, path: "/teams" },
@@ -112,7 +124,12 @@ function personOf(w: TeamWorld, who: Who): Person | undefined {
 export function requestFor(w: TeamWorld, row: Row, who: Who, i: number): RequestInit {
   const headers: Record<string, string> = { ...row.headers };
   const person = personOf(w, who);
-  if (person) headers.cookie = person.cookie;
+  if (person) {
+    headers.cookie = person.cookie;
+    // What Hearth's own pages send with a write: their origin and the session's CSRF token.
+    // (Forms carry the token as their _csrf field; JSON writes as the X-CSRF-Token header.)
+    if ((row.method ?? "GET") !== "GET" && !row.form) Object.assign(headers, { origin: "http://localhost", "x-csrf-token": person.csrf });
+  }
   if (who.startsWith("key:")) headers.authorization = `Bearer ${w.keys[who.slice(4) as keyof TeamWorld["keys"]]}`;
   let body: string | undefined;
   if (row.form) {

@@ -76,7 +76,11 @@ const TABLE = {
   "login-page":           ["ok", 303,  303,   303,  303,  303,   "ok",  "ok",  "ok",  "ok", 401,  401],
   /** login-form: a sign-in post without the form's own cookie is refused, whoever sends it. */
   "login-form":           [403,  403,  403,   403,  403,  403,   403,   403,   403,   403,  401,  401],
-  /** gone: first-run setup, closed once an administrator exists. */
+  /** own-key-form: revoking a key through the account page: only its owner (acme's publisher); anyone else's "no such key" is 404. */
+  "own-key-form":         [401,  404,  404,   "ok", 404,  404,   401,   401,   401,   401,  401,  401],
+  /** admin-form: a state-changing form of the admin pages (invitations). */
+  "admin-form":           [401,  403,  403,   403,  403,  "ok",  401,   401,   401,   401,  401,  401],
+  /** gone: first-run setup, closed once an administrator exists; an invitation link that was never made. */
   "gone":                 [404,  404,  404,   404,  404,  404,   404,   404,   404,   404,  404,  404],
 } satisfies Record<string, Row>;
 

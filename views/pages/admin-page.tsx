@@ -34,7 +34,7 @@ export function AdminPage(p: { stats: InstanceStats; layout: Pick<LayoutProps, "
     <Layout title="Admin" {...p.layout}>
       <h1>This Hearth</h1>
       <p class="muted">
-        Instance-wide numbers, refreshed live. Prometheus series are at <a href="/metrics">/metrics</a>.
+        Instance-wide numbers, refreshed live. Prometheus series are at <a href="/metrics">/metrics</a>; who did what is in the <a href="/admin/audit">audit log</a>; <a href="/admin/invitations">invite people</a>.
       </p>
       <AdminStats stats={p.stats} />
     </Layout>
