@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { requireUser } from "../http/auth.ts";
+import { auditRequest } from "../http/audit-request.ts";
+import { principalFor, requireUser } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { TEAM_ROLES } from "../db/schema.ts";
 import { createTeam, removeMember, setMember, teamMembersOf, teamsOf, visibleTeam } from "./teams.ts";
@@ -29,6 +30,7 @@ export function teamRoutes(ctx: AppContext) {
       ({ body, request, set }) => {
         const user = requireUser(ctx, request, "admin");
         const team = createTeam(db, user, body.name);
+        auditRequest(ctx, request, principalFor(ctx, request), { action: "team.create", outcome: "ok", target: team.name });
         set.status = 201;
         return teamJson(team, "owner");
       },
@@ -46,6 +48,7 @@ export function teamRoutes(ctx: AppContext) {
       "/api/v1/teams/:team/members",
       ({ body, params, request }) => {
         const m = setMember(db, requireUser(ctx, request, "admin"), params.team, body.email, body.role);
+        auditRequest(ctx, request, principalFor(ctx, request), { action: "team.member_set", outcome: "ok", target: params.team, detail: `${m.email} as ${m.role}` });
         return { email: m.email, role: m.role };
       },
       { body: memberBody, detail: { summary: "Add a member or change their role (team owners and admins)", tags: ["accounts"] } },
@@ -53,7 +56,9 @@ export function teamRoutes(ctx: AppContext) {
     .delete(
       "/api/v1/teams/:team/members/:email",
       ({ params, request, set }) => {
-        removeMember(db, requireUser(ctx, request, "admin"), params.team, decodeURIComponent(params.email));
+        const email = decodeURIComponent(params.email);
+        removeMember(db, requireUser(ctx, request, "admin"), params.team, email);
+        auditRequest(ctx, request, principalFor(ctx, request), { action: "team.member_remove", outcome: "ok", target: params.team, detail: email });
         set.status = 204;
         return null;
       },

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { createTeam, removeMember, setMember, teamMembersOf, teamsOf, visibleTeam } from "../accounts/teams.ts";
 import type { User } from "../accounts/users.ts";
+import { auditRequest } from "../http/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
 import { isAppError } from "../shared/app-error.ts";
 import { TeamPage, TeamsPage } from "../../views/pages/teams-page.tsx";
@@ -40,6 +41,7 @@ export function teamPageRoutes(ctx: AppContext) {
         const name = formString(form, "name").trim();
         try {
           const team = createTeam(db, user, name);
+          auditRequest(ctx, request, page.principal, { action: "team.create", outcome: "ok", target: team.name });
           return redirect(`/teams/${encodeURIComponent(team.name)}`);
         } catch (e) {
           const error = shown(e);
@@ -61,7 +63,8 @@ export function teamPageRoutes(ctx: AppContext) {
         const email = formString(form, "email");
         try {
           const team = visibleTeam(db, page.user!, params.team).team;
-          setMember(db, page.user!, team.name, email, formString(form, "role"));
+          const m = setMember(db, page.user!, team.name, email, formString(form, "role"));
+          auditRequest(ctx, request, page.principal, { action: "team.member_set", outcome: "ok", target: team.name, detail: `${m.email} as ${m.role}` });
           return redirect(`/teams/${encodeURIComponent(team.name)}`);
         } catch (e) {
           return teamPage(ctx, page, page.user!, params.team, { error: shown(e), email: email.slice(0, 254) }, 422);
@@ -77,6 +80,7 @@ export function teamPageRoutes(ctx: AppContext) {
         try {
           const team = visibleTeam(db, page.user!, params.team).team;
           removeMember(db, page.user!, team.name, formString(form, "email"));
+          auditRequest(ctx, request, page.principal, { action: "team.member_remove", outcome: "ok", target: team.name, detail: formString(form, "email") });
           return redirect(`/teams/${encodeURIComponent(team.name)}`);
         } catch (e) {
           return teamPage(ctx, page, page.user!, params.team, { error: shown(e) }, 422);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "bun:test";
 import { createTeam, namespaceRole, setMember } from "../../src/accounts/teams.ts";
+import { listAudit } from "../../src/audit/audit-log.ts";
 import { namespaces } from "../../src/db/schema.ts";
 import { findServer } from "../../src/registry/catalog.ts";
 import { normaliseServerJson } from "../../src/registry/manifest-server-json.ts";
@@ -28,6 +29,18 @@ describe("teams", () => {
     const ns = t.ctx.dbh.db.select().from(namespaces).where(eq(namespaces.name, "newco")).get()!;
     expect(ns.kind).toBe("team");
     expect(namespaceRole(t.ctx.dbh.db, w.member.user.id, ns)).toBe("owner");
+  });
+
+  it("records team creation and member changes in the audit log, with who did them", async () => {
+    expect((await t.request("/api/v1/teams", json(w.member.bearer, { name: "auditco" }))).status).toBe(201);
+    expect((await t.request("/api/v1/teams/auditco/members", json(w.member.bearer, { email: "outsider@example.com", role: "publisher" }, "PUT"))).status).toBe(200);
+    expect((await t.request("/api/v1/teams/auditco/members/outsider%40example.com", { method: "DELETE", headers: { authorization: w.member.bearer } })).status).toBe(204);
+    const events = listAudit(t.ctx.dbh.db, { action: "team." }, 1, 10).events.map((e) => [e.action, e.target, e.detail, e.actor.startsWith("member@example.com")]);
+    expect(events.sort()).toEqual([
+      ["team.create", "auditco", null, true],
+      ["team.member_remove", "auditco", "outsider@example.com", true],
+      ["team.member_set", "auditco", "outsider@example.com as publisher", true],
+    ]);
   });
 
   it("refuses a reserved, malformed or taken team name", async () => {
