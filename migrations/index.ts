@@ -6,6 +6,7 @@ import m0001 from "./0001_registry.sql" with { type: "text" };
 import m0002 from "./0002_registry_search.sql" with { type: "text" };
 import m0003 from "./0003_deployments.sql" with { type: "text" };
 import m0004 from "./0004_usage.sql" with { type: "text" };
+import m0005 from "./0005_secrets.sql" with { type: "text" };
 
 /** EmbeddedMigration is one SQL file drizzle-kit generated, by its journal tag. */
 export interface EmbeddedMigration {
@@ -20,4 +21,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0002_registry_search", sql: m0002 },
   { tag: "0003_deployments", sql: m0003 },
   { tag: "0004_usage", sql: m0004 },
+  { tag: "0005_secrets", sql: m0005 },
 ];

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseKeyList } from "../secrets/key-material.ts";
 
 /** ConfigField describes one setting: its flag, env var, help text and how to parse a raw string. */
 export interface ConfigField {
@@ -9,6 +10,8 @@ export interface ConfigField {
   /** Shown in --help; undefined means "derived" or "none". */
   defaultText: string;
   boolean?: boolean;
+  /** secret values are never echoed back in an error message. */
+  secret?: boolean;
 }
 
 const bool = z
@@ -35,6 +38,16 @@ export const configSchema = z.object({
   publicRead: bool.default(true),
   sandbox: z.enum(["auto", "bwrap", "none"], { error: "must be auto, bwrap or none" }).default("auto"),
   passEnv: z.string().default(""),
+  // Parsed here, at the edge, into key bytes: the first encrypts, any others only decrypt.
+  secretKey: z
+    .string()
+    .transform((text, c) => {
+      const r = parseKeyList(text);
+      if (r.ok) return r.keys;
+      c.addIssue({ code: "custom", message: r.reason });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 /** Config is the validated, resolved configuration passed down from main (dataDir is absolute). */
@@ -58,6 +71,13 @@ export const configFields: Record<keyof z.infer<typeof configSchema>, ConfigFiel
     env: "HEARTH_PASS_ENV",
     help: "comma-separated host env vars passed to installs (proxy, CA), e.g. HTTPS_PROXY,NODE_EXTRA_CA_CERTS",
     defaultText: "none",
+  },
+  secretKey: {
+    flag: "secret-key",
+    env: "HEARTH_SECRET_KEY",
+    help: "32-byte key (base64 or hex) encrypting stored secrets; prefer the env var, or leave unset to use <data>/secret.key",
+    defaultText: "<data>/secret.key, created on first run",
+    secret: true,
   },
 };
 
@@ -85,7 +105,7 @@ export function loadConfig(input: ConfigInput): Config {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]) as keyof typeof configFields;
     const field = configFields[key];
-    const got = raw[key] === undefined ? "" : ` (got ${JSON.stringify(raw[key])})`;
+    const got = raw[key] === undefined || field.secret ? "" : ` (got ${JSON.stringify(raw[key])})`;
     throw new ConfigError(`--${field.flag} / ${field.env}: ${issue.message}${got}`);
   }
   const c = parsed.data;
