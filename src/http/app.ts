@@ -6,6 +6,7 @@ import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
 import { deployRoutes } from "../deploy/routes.ts";
 import { metricsRoutes } from "../metrics/routes.ts";
 import { registryApiRoutes } from "../registry/api-routes.ts";
+import { profileRoutes } from "../profiles/routes.ts";
 import { officialRoutes } from "../registry/official-routes.ts";
 import { AppError } from "../shared/app-error.ts";
 import { connectRoutes } from "../ui/connect-routes.ts";
@@ -58,6 +59,7 @@ export function createApp(ctx: AppContext) {
     .use(officialRoutes(ctx, "/v0"))
     .use(registryApiRoutes(ctx))
     .use(deployRoutes(ctx))
+    .use(profileRoutes(ctx))
     .use(metricsRoutes(ctx))
     .use(streamableHttpRoutes(ctx))
     .use(setupRoutes(ctx))

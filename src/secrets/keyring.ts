@@ -96,3 +96,9 @@ export class Keyring {
     this.currentId = id;
   }
 }
+
+/** keyringOf returns the instance's keyring, or says this process stores no secrets. */
+export function keyringOf(holder: { secrets?: Keyring }): Keyring {
+  if (!holder.secrets) throw new AppError("unavailable", "this Hearth has no secret key loaded, so it can't store or read secrets");
+  return holder.secrets;
+}
