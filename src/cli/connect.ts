@@ -20,9 +20,10 @@ export function parseTarget(target: string, defaultBase: string): ConnectTarget 
   return { base: defaultBase.replace(/\/+$/, ""), name: target };
 }
 
-function wsUrl(t: ConnectTarget, key: string, config: Record<string, unknown> | undefined): string {
+function wsUrl(t: ConnectTarget, key: string, config: Record<string, unknown> | undefined, profile: string | undefined): string {
   const u = new URL(`${t.base.replace(/^http/, "ws")}/${t.name}/ws`);
   u.searchParams.set("api_key", key);
+  if (profile) u.searchParams.set("profile", profile);
   if (config && Object.keys(config).length) u.searchParams.set("config", Buffer.from(JSON.stringify(config)).toString("base64"));
   return u.toString();
 }
@@ -61,9 +62,10 @@ async function readConfig(flags: Record<string, unknown>): Promise<Record<string
 export const connectCommand: Command = {
   name: "connect",
   summary: "be a stdio MCP server for an IDE, relaying to a server hosted on a Hearth",
-  usage: "hearth connect <url | ns/name> [--key K] [--config JSON | --config-file F]",
+  usage: "hearth connect <url | ns/name> [--key K] [--profile ID] [--config JSON | --config-file F]",
   flags: [
     { name: "key", type: "string", help: "API key with the connect scope (or HEARTH_API_KEY)" },
+    { name: "profile", type: "string", help: "a saved profile's id (its config, kept encrypted on the Hearth); --config overrides its settings" },
     { name: "config", type: "string", help: "the server's config: a JSON object, or base64 of one" },
     { name: "config-file", type: "string", help: "read the config from a JSON file" },
     { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "--public-url" },
@@ -75,7 +77,7 @@ export const connectCommand: Command = {
     if (!key) throw new UsageError("connecting needs --key or HEARTH_API_KEY (a key with the connect scope)");
     const t = parseTarget(target, String(flags.url ?? config.publicUrl));
     const relay = new RelaySession({
-      url: wsUrl(t, key, await readConfig(flags)),
+      url: wsUrl(t, key, await readConfig(flags), flags.profile as string | undefined),
       write: (line) => process.stdout.write(line + "\n"),
       log: (text) => process.stderr.write(text + "\n"),
       onFirstFailure: () => explain(t, key),
