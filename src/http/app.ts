@@ -4,6 +4,7 @@ import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
 import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
 import { deployRoutes } from "../deploy/routes.ts";
+import { testConfigRoutes } from "../deploy/test-config-routes.ts";
 import { metricsRoutes } from "../metrics/routes.ts";
 import { registryApiRoutes } from "../registry/api-routes.ts";
 import { profileRoutes } from "../profiles/routes.ts";
@@ -12,6 +13,7 @@ import { AppError } from "../shared/app-error.ts";
 import { connectRoutes } from "../ui/connect-routes.ts";
 import { homeRoutes } from "../ui/home-routes.ts";
 import { hostingRoutes } from "../ui/hosting-routes.ts";
+import { testConfigFormRoutes } from "../ui/test-config-form.ts";
 import { loginRoutes } from "../ui/login-routes.ts";
 import { playgroundRoutes } from "../ui/playground-routes.ts";
 import { publishRoutes } from "../ui/publish-routes.ts";
@@ -60,6 +62,7 @@ export function createApp(ctx: AppContext) {
     .use(registryApiRoutes(ctx))
     .use(deployRoutes(ctx))
     .use(profileRoutes(ctx))
+    .use(testConfigRoutes(ctx))
     .use(metricsRoutes(ctx))
     .use(streamableHttpRoutes(ctx))
     .use(setupRoutes(ctx))
@@ -70,6 +73,7 @@ export function createApp(ctx: AppContext) {
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))
     .use(hostingRoutes(ctx))
+    .use(testConfigFormRoutes(ctx))
     .use(homeRoutes(ctx));
 }
 

@@ -39,3 +39,11 @@ export function secretValues(schema: JsonSchemaObject | undefined, config: Obj):
     return isObj(v) ? secretValues(sub as JsonSchemaObject | undefined, v) : [];
   });
 }
+
+/** redactValues replaces every occurrence of the given secret strings in a text (a child's stderr, say). */
+export function redactValues(text: string, secrets: string[]): string {
+  let out = text;
+  // Very short values would blank out ordinary words; they are not worth hiding at that price.
+  for (const s of secrets.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(s).join("[redacted]");
+  return out;
+}
