@@ -13,11 +13,12 @@ import { importCatalogCommand } from "./import-catalog.ts";
 import { publishCommand } from "./publish.ts";
 import { keyCreateCommand } from "./key.ts";
 import { migrateCommand } from "./migrate.ts";
+import { secretsRotateCommand } from "./secrets.ts";
 import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
 /** commands lists every subcommand, in the order --help shows them. */
-export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, backupCommand, doctorCommand, healthcheckCommand, versionCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, adminCreateCommand, keyCreateCommand, publishCommand, importCatalogCommand, deployCommand, connectCommand, backupCommand, secretsRotateCommand, doctorCommand, healthcheckCommand, versionCommand];
 
 function topHelp(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

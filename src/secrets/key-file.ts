@@ -56,26 +56,22 @@ export function writeKeyFile(path: string, keys: Buffer[], opts: { exclusive?: b
 }
 
 /**
- * keyFileWatcher returns a reader for Keyring's reload: it re-reads the file only when it changed
- * (inode, size or mtime), so a running server picks up a rotation without a restart.
+ * keyFileWatcher returns a reader for Keyring's reload: it gives the file's keys when its text
+ * changed since the last look (else undefined), so a running server follows `hearth secrets
+ * rotate` without a restart. Comparing text, not inode or mtime: a rename can reuse both.
  */
 export function keyFileWatcher(path: string): () => Buffer[] | undefined {
-  let seen = "";
-  try {
-    const st = statSync(path);
-    seen = `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    // not there yet: the first change will be read
-  }
-  return () => {
-    let st;
+  const read = () => {
     try {
-      st = statSync(path);
+      return readFileSync(path, "utf8");
     } catch {
       return undefined;
     }
-    const now = `${st.ino}:${st.size}:${st.mtimeMs}`;
-    if (now === seen) return undefined;
+  };
+  let seen = read();
+  return () => {
+    const now = read();
+    if (now === undefined || now === seen) return undefined;
     seen = now;
     return readKeyFile(path);
   };

@@ -62,7 +62,7 @@ export class Keyring {
   open(sealed: string, context: string): string {
     const kid = envelopeKeyId(sealed);
     if (!kid) throw new AppError("unavailable", "a stored secret is not in Hearth's encrypted form; restore the database from a backup");
-    if (!this.keys.has(kid)) this.refresh(true);
+    if (!this.keys.has(kid)) this.refresh();
     const key = this.keys.get(kid);
     if (!key) throw new AppError("unavailable", `a stored secret was encrypted with key ${kid}, which this Hearth does not have: set HEARTH_SECRET_KEY (or the key file) to that key`);
     const raw = Buffer.from(sealed.slice(PREFIX.length + kid.length + 1), "base64url");
@@ -87,13 +87,17 @@ export class Keyring {
     return JSON.parse(this.open(sealed, context)) as T;
   }
 
-  private refresh(force = false): void {
-    const next = this.reload?.();
+  private refresh(): void {
+    // The reader answers only when the keys changed; a key file that went bad mid-run keeps the old ring.
+    let next: Buffer[] | undefined;
+    try {
+      next = this.reload?.();
+    } catch {
+      return;
+    }
     if (!next || next.length === 0) return;
-    const id = keyId(next[0]!);
-    if (!force && id === this.currentId && next.length === this.keys.size) return;
     this.keys = new Map(next.map((k) => [keyId(k), k]));
-    this.currentId = id;
+    this.currentId = keyId(next[0]!);
   }
 }
 
