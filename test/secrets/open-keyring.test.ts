@@ -84,3 +84,17 @@ describe("openKeyring", () => {
     expect(formatKey(Buffer.from(key, "base64"))).toBe(key);
   });
 });
+
+describe("describeSecretKey (hearth doctor)", () => {
+  it("says where the key comes from without creating anything", async () => {
+    const { describeSecretKey } = await import("../../src/secrets/key-status.ts");
+    const { dir, dbh } = instance();
+    expect(describeSecretKey(dir, undefined).text).toContain("none yet: hearth serve creates");
+    expect(existsSync(keyFilePath(dir))).toBe(false);
+    const r = openKeyring(dbh, dir, undefined);
+    expect(describeSecretKey(dir, undefined)).toEqual({ ok: true, text: `from ${keyFilePath(dir)} (key ${r.keyring.currentKeyId})` });
+    chmodSync(keyFilePath(dir), 0o644);
+    expect(describeSecretKey(dir, undefined).ok).toBe(false);
+    expect(describeSecretKey(dir, [generateKey()]).text).toStartWith("from HEARTH_SECRET_KEY");
+  });
+});
