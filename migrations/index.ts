@@ -8,6 +8,7 @@ import m0003 from "./0003_deployments.sql" with { type: "text" };
 import m0004 from "./0004_usage.sql" with { type: "text" };
 import m0005 from "./0005_teams.sql" with { type: "text" };
 import m0006 from "./0006_accounts_protect.sql" with { type: "text" };
+import m0007 from "./0007_secrets.sql" with { type: "text" };
 
 /** EmbeddedMigration is one SQL file drizzle-kit generated, by its journal tag. */
 export interface EmbeddedMigration {
@@ -24,4 +25,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0004_usage", sql: m0004 },
   { tag: "0005_teams", sql: m0005 },
   { tag: "0006_accounts_protect", sql: m0006 },
+  { tag: "0007_secrets", sql: m0007 },
 ];

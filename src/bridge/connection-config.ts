@@ -33,9 +33,11 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 /**
  * rawConfigFromQuery reads Smithery's connection conventions: `config=<base64 JSON>` and/or
  * dot-notation parameters (`apiKey=x&model.name=y`, JSON-parsed when they parse), the latter winning.
+ * Both go over `base` (a profile's saved config): `config=` replaces the top-level settings it
+ * names, a dot-notation parameter replaces the one (possibly nested) value it names.
  */
-export function rawConfigFromQuery(params: URLSearchParams, configSchema: JsonSchemaObject): Record<string, unknown> {
-  let config: Record<string, unknown> = {};
+export function rawConfigFromQuery(params: URLSearchParams, configSchema: JsonSchemaObject, base: Record<string, unknown> = {}): Record<string, unknown> {
+  let config: Record<string, unknown> = structuredClone(base);
   const encoded = params.get("config");
   if (encoded !== null) {
     if (encoded.length > MAX_CONFIG_CHARS) throw invalid(configSchema, "the config parameter is too large", [{ param: "config", pointer: "/", reason: `more than ${MAX_CONFIG_CHARS} characters` }]);
@@ -49,7 +51,8 @@ export function rawConfigFromQuery(params: URLSearchParams, configSchema: JsonSc
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw invalid(configSchema, "config must encode a JSON object", [{ param: "config", pointer: "/", reason: "not an object" }]);
     }
-    config = parsed as Record<string, unknown>;
+    // JSON.parse makes "__proto__" an own key; defineProperty keeps it one (never the prototype).
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) Object.defineProperty(config, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   for (const [key, raw] of params) {
     if (RESERVED.has(key)) continue;
@@ -64,9 +67,14 @@ export function rawConfigFromQuery(params: URLSearchParams, configSchema: JsonSc
   return config;
 }
 
-/** resolveConnectionConfig validates the raw config against the version's schema, filling defaults; bad config is a 422 in Smithery's shape. */
-export function resolveConnectionConfig(configSchema: JsonSchemaObject, raw: Record<string, unknown>): Record<string, unknown> {
+/**
+ * resolveConnectionConfig validates the raw config against the version's schema, filling defaults;
+ * bad config is a 422 in Smithery's shape. `hideValues` (a profile was used) leaves the offending
+ * values out of the error, since they may have come from the encrypted profile.
+ */
+export function resolveConnectionConfig(configSchema: JsonSchemaObject, raw: Record<string, unknown>, opts: { hideValues?: boolean } = {}): Record<string, unknown> {
   const r = validateConfig(configSchema, raw);
   if (r.ok) return r.value;
-  throw invalid(configSchema, `the configuration is not valid: ${r.errors.map((e) => `${e.param || "/"} ${e.reason}`).join("; ")}`, r.errors);
+  const errors = opts.hideValues ? r.errors.map(({ received: _r, ...e }) => e) : r.errors;
+  throw invalid(configSchema, `the configuration is not valid: ${r.errors.map((e) => `${e.param || "/"} ${e.reason}`).join("; ")}`, errors);
 }

@@ -1,7 +1,8 @@
 import type { Deployment } from "../deploy/deployments.ts";
 import { startArgv } from "../installer/installer.ts";
 import type { VersionRow } from "../registry/catalog.ts";
-import type { NormalisedManifest } from "../registry/manifest.ts";
+import type { JsonSchemaObject, NormalisedManifest } from "../registry/manifest.ts";
+import { secretValues } from "../secrets/mask.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { LaunchPlan } from "../supervisor/supervisor.ts";
 
@@ -22,5 +23,6 @@ export function launchPlanFor(serverKey: string, deployment: Deployment, version
     packageDir: installed.dir,
     network: deployment.settings.network,
     maxSessions: deployment.settings.maxSessions,
+    redact: secretValues((version.configSchema ?? undefined) as JsonSchemaObject | undefined, config),
   };
 }

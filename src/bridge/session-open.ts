@@ -2,9 +2,11 @@ import { requireKeyNamespace, userOf, type Principal } from "../accounts/princip
 import { findUserById } from "../accounts/users.ts";
 import { getDeployment } from "../deploy/deployments.ts";
 import type { AppContext } from "../http/context.ts";
+import { profileConfigFor } from "../profiles/profile-config.ts";
 import { findServer, getVersionById } from "../registry/catalog.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { viewerOf } from "../registry/visibility.ts";
+import { keyringOf } from "../secrets/keyring.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { Lease } from "../supervisor/supervisor.ts";
 import { rawConfigFromQuery, resolveConnectionConfig } from "./connection-config.ts";
@@ -47,8 +49,9 @@ export function requireConnectPrincipal(p: Principal): void {
 
 /**
  * openSession does everything that must happen before a child starts: authenticate, check the
- * server exists for this caller (private ones are 404 to others), check it is deployed, resolve and
- * validate the config (422 in Smithery's shape), then lease a child from the supervisor.
+ * server exists for this caller (private ones are 404 to others), check it is deployed, resolve the
+ * config (the caller's own `profile=`, overridden by `config=` and dot-notation parameters) and
+ * validate it (422 in Smithery's shape), then lease a child from the supervisor.
  */
 export function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): OpenedSession {
   requireConnectPrincipal(principal);
@@ -62,7 +65,9 @@ export function openSession(ctx: AppContext, principal: Principal, qualifiedName
   if (!ctx.supervisor) throw new AppError("unavailable", "this Hearth is not hosting servers");
   const version = getVersionById(ctx.dbh, deployment.versionId);
   const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
-  const config = resolveConnectionConfig(schema, rawConfigFromQuery(params, schema));
+  const profileId = params.get("profile");
+  const base = profileId !== null ? profileConfigFor(ctx.dbh, keyringOf(ctx), principal, server.id, profileId) : {};
+  const config = resolveConnectionConfig(schema, rawConfigFromQuery(params, schema, base), { hideValues: profileId !== null });
   const lease = ctx.supervisor.lease(launchPlanFor(qualifiedName, deployment, version, config));
   return {
     lease,

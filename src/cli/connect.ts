@@ -57,7 +57,7 @@ export const connectCommand: Command = {
   flags: [
     { name: "key", type: "string", help: "API key with the connect scope", defaultText: "HEARTH_API_KEY, else the login store" },
     ...serverConfigFlags,
-    { name: "profile", type: "string", help: "a saved config (profile) on the Hearth, sent as profile=" },
+    { name: "profile", type: "string", help: "a saved profile's id (its config, kept encrypted on the Hearth); --config overrides its settings" },
     { name: "transport", type: "string", help: "ws (WebSocket) or http (Streamable HTTP)", defaultText: "ws" },
     { name: "idle-exit", type: "string", help: "exit after this long with no message either way (30s, 10m, 2h)", defaultText: "0, never" },
     { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "the last `hearth login`, else --public-url" },

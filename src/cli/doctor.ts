@@ -1,7 +1,8 @@
+import { describeSecretKey } from "../secrets/key-status.ts";
 import { detectProtections } from "../supervisor/sandbox.ts";
 import type { Command } from "./command.ts";
 
-/** doctor prints which protections this host gives server children, and what --sandbox will do. */
+/** doctor prints which protections this host gives server children, what --sandbox will do, and where the secret key comes from. */
 export const doctorCommand: Command = {
   name: "doctor",
   summary: "show which sandbox protections are active on this host",
@@ -19,6 +20,8 @@ export const doctorCommand: Command = {
     ];
     const sandboxed = config.sandbox !== "none" && p.bwrap.usable;
     lines.push("", sandboxed ? "Server children run sandboxed." : config.sandbox === "bwrap" ? "--sandbox bwrap will refuse to start children: bubblewrap is not usable here." : "Server children run WITHOUT a sandbox: install bubblewrap (and in a container, unmask /proc).");
+    const key = describeSecretKey(config.dataDir, config.secretKey);
+    lines.push(`Secret key: ${key.text}`);
     console.log(lines.join("\n"));
     return 0;
   },

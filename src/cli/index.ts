@@ -19,6 +19,7 @@ import { publishCommand } from "./publish.ts";
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from "./key.ts";
 import { teamAddCommand, teamCreateCommand, teamListCommand, teamRemoveCommand } from "./team.ts";
 import { migrateCommand } from "./migrate.ts";
+import { secretsRotateCommand } from "./secrets.ts";
 import { serveCommand } from "./serve.ts";
 import { userInviteCommand } from "./user.ts";
 import { versionCommand } from "./version.ts";
@@ -50,6 +51,7 @@ export const commands: Command[] = [
   toolsCommand,
   callCommand,
   backupCommand,
+  secretsRotateCommand,
   doctorCommand,
   healthcheckCommand,
   versionCommand,

@@ -6,6 +6,7 @@ import { openInstance } from "../db/instance.ts";
 import { createApp } from "../http/app.ts";
 import type { AppContext } from "../http/context.ts";
 import { startServer } from "../http/server.ts";
+import { openKeyring } from "../secrets/open-keyring.ts";
 import { logger } from "../shared/log.ts";
 import { VERSION } from "../version.ts";
 import type { Command } from "./command.ts";
@@ -21,8 +22,16 @@ export const serveCommand: Command = {
   async run({ config, configFlagsGiven }) {
     const { dbh, applied } = openInstance(config.dataDir);
     if (applied.length) log.info("migrations applied", { applied });
+    let secrets;
+    try {
+      secrets = openKeyring(dbh, config.dataDir, config.secretKey);
+    } catch (e) {
+      dbh.close();
+      throw e;
+    }
+    if (secrets.source.kind === "file" && secrets.source.created) log.info("secret key created", { path: secrets.source.path });
     const setup = new SetupToken();
-    const ctx: AppContext = { config, dbh, setup, version: VERSION, startedAt: Date.now() };
+    const ctx: AppContext = { config, dbh, setup, version: VERSION, startedAt: Date.now(), secrets: secrets.keyring };
     const hosting = await startHosting(ctx);
     let running;
     try {

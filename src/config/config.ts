@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseKeyList } from "../secrets/key-material.ts";
 
 /** ConfigField describes one setting: its flag, env var, help text and how to parse a raw string. */
 export interface ConfigField {
@@ -9,6 +10,8 @@ export interface ConfigField {
   /** Shown in --help; undefined means "derived" or "none". */
   defaultText: string;
   boolean?: boolean;
+  /** secret values are never echoed back in an error message. */
+  secret?: boolean;
 }
 
 const bool = z
@@ -58,6 +61,16 @@ export const configSchema = z.object({
   rateSession: rate.prefault("120/m"),
   lockoutAfter: z.coerce.number().int().min(1, "must be at least 1").max(1000).default(5),
   lockoutIpAfter: z.coerce.number().int().min(1, "must be at least 1").max(100_000).default(50),
+  // Parsed here, at the edge, into key bytes: the first encrypts, any others only decrypt.
+  secretKey: z
+    .string()
+    .transform((text, c) => {
+      const r = parseKeyList(text);
+      if (r.ok) return r.keys;
+      c.addIssue({ code: "custom", message: r.reason });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 /** Config is the validated, resolved configuration passed down from main (dataDir is absolute). */
@@ -87,6 +100,13 @@ export const configFields: Record<keyof z.infer<typeof configSchema>, ConfigFiel
   rateSession: { flag: "rate-session", env: "HEARTH_RATE_SESSION", help: "new MCP sessions (WS, /mcp, playground) per client IP and per key or user", defaultText: "120/m" },
   lockoutAfter: { flag: "lockout-after", env: "HEARTH_LOCKOUT_AFTER", help: "failed sign-ins in a row before an account is locked (backoff doubles)", defaultText: "5" },
   lockoutIpAfter: { flag: "lockout-ip-after", env: "HEARTH_LOCKOUT_IP_AFTER", help: "failed sign-ins in a row from one IP before it is locked out", defaultText: "50" },
+  secretKey: {
+    flag: "secret-key",
+    env: "HEARTH_SECRET_KEY",
+    help: "32-byte key (base64 or hex) encrypting stored secrets; prefer the env var, or leave unset to use <data>/secret.key",
+    defaultText: "<data>/secret.key, created on first run",
+    secret: true,
+  },
 };
 
 /** ConfigInput is what the CLI collected: raw flag values and the process environment. */
@@ -113,7 +133,7 @@ export function loadConfig(input: ConfigInput): Config {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]) as keyof typeof configFields;
     const field = configFields[key];
-    const got = raw[key] === undefined ? "" : ` (got ${JSON.stringify(raw[key])})`;
+    const got = raw[key] === undefined || field.secret ? "" : ` (got ${JSON.stringify(raw[key])})`;
     throw new ConfigError(`--${field.flag} / ${field.env}: ${issue.message}${got}`);
   }
   const c = parsed.data;

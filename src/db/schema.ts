@@ -251,3 +251,34 @@ export const invitations = sqliteTable(
   },
   (t) => [index("invitations_email_idx").on(t.email)],
 );
+
+/** profiles are a user's saved config for one server (connect with `profile=<id>`); config is an encrypted envelope. */
+export const profiles = sqliteTable(
+  "profiles",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    serverId: integer("server_id")
+      .notNull()
+      .references(() => servers.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** config is the JSON config sealed by src/secrets/keyring.ts (never plain text). */
+    config: text("config").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  // One name per user and server; the index also serves "this user's profiles for this server".
+  (t) => [uniqueIndex("profiles_user_server_name_idx").on(t.userId, t.serverId, t.name)],
+);
+
+/** serverTestConfigs hold the config an owner stored for the tool-list probe; config is an encrypted envelope. */
+export const serverTestConfigs = sqliteTable("server_test_configs", {
+  serverId: integer("server_id")
+    .primaryKey()
+    .references(() => servers.id, { onDelete: "cascade" }),
+  config: text("config").notNull(),
+  updatedBy: integer("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: integer("updated_at").notNull().default(now),
+});

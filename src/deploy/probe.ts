@@ -5,8 +5,11 @@ import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { recordSnapshot, type Snapshot } from "../registry/snapshots.ts";
 import { probeTools } from "../registry/tool-probe.ts";
 import { launchPlanFor } from "../bridge/launch-plan.ts";
+import { keyringOf } from "../secrets/keyring.ts";
+import { redactValues } from "../secrets/mask.ts";
 import { ChildTransport } from "../supervisor/child-transport.ts";
 import type { Deployment } from "./deployments.ts";
+import { getTestConfig } from "./test-config.ts";
 
 const BACKOFF_MS = [250, 1000, 4000];
 
@@ -16,17 +19,33 @@ export interface ProbeOutcome {
   crashLoop: boolean;
 }
 
+// Every string value in a config, however deep: what must not show up in a recorded error.
+function stringsIn(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (typeof v === "object" && v !== null) return Object.values(v).flatMap(stringsIn);
+  return [];
+}
+
+// The owner's stored test config, if any (none in processes without a keyring).
+function probeConfig(ctx: AppContext, serverId: number): { config: Record<string, unknown>; secrets: string[] } {
+  const config = (ctx.secrets ? getTestConfig(ctx.dbh, keyringOf(ctx), serverId)?.config : undefined) ?? {};
+  return { config, secrets: stringsIn(config) };
+}
+
 /**
- * probeDeployment lists a deployed version's tools with no config (Smithery's lazy loading): when
- * the schema requires settings the snapshot says "needs config" without starting anything; a
- * crash is retried with exponential backoff, and repeated crashes are reported as a crash loop.
+ * probeDeployment lists a deployed version's tools with the owner's test config, or none
+ * (Smithery's lazy loading): when the schema requires settings the snapshot says "needs config"
+ * without starting anything; a crash is retried with exponential backoff, and repeated crashes
+ * are reported as a crash loop. The test config's values never reach the recorded error.
  */
 export async function probeDeployment(ctx: AppContext, serverKey: string, deployment: Deployment, version: VersionRow): Promise<ProbeOutcome> {
   const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
-  const empty = validateConfig(schema, {});
+  const given = probeConfig(ctx, deployment.serverId);
+  const empty = validateConfig(schema, given.config);
   if (!empty.ok) {
     const needs = empty.errors.map((e) => e.param).filter(Boolean).join(", ");
-    return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: `needs configuration to list tools (${needs || "required settings"})` }) };
+    const why = Object.keys(given.config).length ? "the stored test config does not fit this version" : "needs configuration to list tools";
+    return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: `${why} (${needs || "required settings"})` }) };
   }
   if (!ctx.supervisor) throw new Error("probeDeployment needs a supervisor");
   let last = "";
@@ -36,8 +55,8 @@ export async function probeDeployment(ctx: AppContext, serverKey: string, deploy
     const r = await probeTools(new ChildTransport(lease), { timeoutMs: 30_000, stderrTail: stderr });
     await lease.release("probe finished");
     if (r.ok) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, r) };
-    if (r.needsConfig) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: r.error }) };
-    last = r.error;
+    if (r.needsConfig) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: redactValues(r.error, given.secrets) }) };
+    last = redactValues(r.error, given.secrets);
     if (attempt < BACKOFF_MS.length) await Bun.sleep(BACKOFF_MS[attempt]!);
   }
   return { crashLoop: true, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], error: last }) };

@@ -8,13 +8,16 @@ import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
 import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
 import { deployRoutes } from "../deploy/routes.ts";
+import { testConfigRoutes } from "../deploy/test-config-routes.ts";
 import { metricsRoutes } from "../metrics/routes.ts";
 import { registryApiRoutes } from "../registry/api-routes.ts";
+import { profileRoutes } from "../profiles/routes.ts";
 import { officialRoutes } from "../registry/official-routes.ts";
 import { AppError } from "../shared/app-error.ts";
 import { connectRoutes } from "../ui/connect-routes.ts";
 import { homeRoutes } from "../ui/home-routes.ts";
 import { hostingRoutes } from "../ui/hosting-routes.ts";
+import { testConfigFormRoutes } from "../ui/test-config-form.ts";
 import { loginRoutes } from "../ui/login-routes.ts";
 import { playgroundRoutes } from "../ui/playground-routes.ts";
 import { publishRoutes } from "../ui/publish-routes.ts";
@@ -69,6 +72,8 @@ export function createApp(ctx: AppContext) {
     .use(registryApiRoutes(ctx))
     .use(deployRoutes(ctx))
     .use(teamRoutes(ctx))
+    .use(profileRoutes(ctx))
+    .use(testConfigRoutes(ctx))
     .use(metricsRoutes(ctx))
     .use(streamableHttpRoutes(ctx))
     .use(setupRoutes(ctx))
@@ -84,6 +89,7 @@ export function createApp(ctx: AppContext) {
     .use(connectRoutes(ctx))
     .use(playgroundRoutes(ctx))
     .use(hostingRoutes(ctx))
+    .use(testConfigFormRoutes(ctx))
     .use(homeRoutes(ctx));
 }
 

@@ -4,6 +4,7 @@ import type { Config } from "../config/config.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Deployer } from "../deploy/deployer.ts";
 import type { LogStore } from "../logs/log-store.ts";
+import type { Keyring } from "../secrets/keyring.ts";
 import type { LogRing } from "../supervisor/log-ring.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 
@@ -22,6 +23,8 @@ export interface AppContext {
   logs?: Map<string, LogRing>;
   /** logStore keeps those lines on disk (logs.db), bounded, across restarts. */
   logStore?: LogStore;
+  /** secrets seal and open stored secrets (profiles, test configs); commands that store none omit it. */
+  secrets?: Keyring;
   /** usage counts sessions and tool calls of hosted servers (the Streamable HTTP bridge reports here). */
   usage?: UsageCounter;
 }

@@ -1,6 +1,7 @@
 import type { FileSink, Subprocess } from "bun";
 import { constants as osConstants } from "node:os";
 import { AppError } from "../shared/app-error.ts";
+import { redactValues } from "../secrets/mask.ts";
 import { readChildOutput } from "./child-output.ts";
 import type { ChildOutput } from "./child-output.ts";
 import { trackChild, untrackChild } from "./child-registry.ts";
@@ -35,6 +36,8 @@ export interface SpawnChildOptions {
   /** maxMessageBytes caps one stdout message; the SDK's own reader stops at 10 MiB, so 16 MiB is generous. */
   maxMessageBytes?: number;
   logs?: LogRing;
+  /** redact are strings (secret config values) replaced by [redacted] in stderr lines before anyone sees them. */
+  redact?: string[];
   /** leaderIsWrapper says the group leader is bwrap's monitor, which must not get the graceful SIGTERM. */
   leaderIsWrapper?: boolean;
   onMessage?: ChildEvents["message"];
@@ -252,7 +255,8 @@ class ChildProcess implements Child {
     return { state: "failed", error, code, signal, stderrTail: [...this.stderrTail] };
   }
 
-  private onStderrLine(text: string): void {
+  private onStderrLine(raw: string): void {
+    const text = this.opts.redact?.length ? redactValues(raw, this.opts.redact) : raw;
     this.logs.push("stderr", text);
     this.stderrTail.push(text);
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();

@@ -21,6 +21,8 @@ export interface LaunchPlan {
   maxSessions: number;
   limits?: ResourceLimits;
   readOnlyPaths?: string[];
+  /** redact are secret config values: replaced in the child's logged stderr, in case it prints them. */
+  redact?: string[];
 }
 
 /** SupervisorOptions are instance-wide limits and where session work dirs live. */
@@ -114,6 +116,7 @@ export class Supervisor {
       leaderIsWrapper: wrapped.leaderIsWrapper,
       maxMessageBytes: this.opts.maxMessageBytes,
       logs,
+      redact: plan.redact,
     });
     this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
     const lease: Lease = { id, serverKey: plan.serverKey, child, sandboxed: wrapped.sandboxed, release: (reason) => child.stop({ reason }) };

@@ -30,6 +30,8 @@ export interface ConnectionInput {
   /** config holds only what the user set (defaults are the server's business). */
   config: Record<string, unknown>;
   apiKey: string;
+  /** profileId, when a saved profile is chosen, replaces inline secrets: `profile=<id>`, with `config` only as overrides. */
+  profileId?: string;
 }
 
 /** clientName is the short key a client's config uses for the server: `echo` for `io.github.test/echo`. */
@@ -49,13 +51,14 @@ const shape = (id: ClientId) => clientShape(id) as ClientShape;
 /** buildConnection derives the URLs and every client's entry from the form's values. */
 export function buildConnection(input: ConnectionInput): Connection {
   const hasConfig = Object.keys(input.config).length > 0;
-  const query = hasConfig ? `?config=${encodeConfig(input.config)}` : "";
+  const parts = [...(input.profileId ? [`profile=${encodeURIComponent(input.profileId)}`] : []), ...(hasConfig ? [`config=${encodeConfig(input.config)}`] : [])];
+  const query = parts.length ? `?${parts.join("&")}` : "";
   const httpUrl = `${input.pageUrl}/mcp${query}`;
   const key = input.apiKey.trim() || KEY_PLACEHOLDER;
   // WebSocket clients (browsers especially) can't set headers: the key rides in the URL, Smithery's way.
   const wsUrl = `${input.pageUrl.replace(/^http/, "ws")}/ws${query}${query ? "&" : "?"}api_key=${encodeURIComponent(key)}`;
   const name = clientName(input.qualifiedName);
-  const target: EntryTarget = { pageUrl: input.pageUrl, httpUrl, key, connectArgs: hasConfig ? ["--config", encodeConfig(input.config)] : [] };
+  const target: EntryTarget = { pageUrl: input.pageUrl, httpUrl, key, connectArgs: [...(input.profileId ? ["--profile", input.profileId] : []), ...(hasConfig ? ["--config", encodeConfig(input.config)] : [])] };
   // The JSON and TOML entries are the ones `hearth install` writes (src/client/client-entries.ts).
   const doc = (id: ClientId, kind: "remote" | "stdio") => {
     const s = shape(id);

@@ -14,6 +14,7 @@ import { fragmentStream } from "./fragment-stream.ts";
 import { html, redirect } from "./html.ts";
 import { isFragmentRequest, loginPath, pageContext } from "./page-context.ts";
 import { loadServerPage, requireManager } from "./server-page-data.ts";
+import { testConfigView } from "./test-config-form.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 const TAIL = 500;
@@ -51,6 +52,7 @@ export function hostingRoutes(ctx: AppContext) {
           hosting: Boolean(ctx.deployer),
           activeSessions: ctx.supervisor?.count(data.server.qualifiedName) ?? 0,
           status: { base, follow: Boolean(run), progress: run ? progressOf(run.events) : undefined },
+          testConfig: testConfigView(ctx, data),
         }),
         { headers: NO_STORE },
       );

@@ -9,6 +9,7 @@ import { formString, readForm, requireCsrf } from "./csrf.ts";
 import { html } from "./html.ts";
 import { isFragmentRequest, pageContext, type PageContext } from "./page-context.ts";
 import { newPageId, PAGE_ID, PlaygroundSessions, type PlaygroundSession } from "./playground-sessions.ts";
+import { profileChoices } from "./connect-profiles.ts";
 import { fieldsFor, readFields, type FormValues } from "./schema-fields.ts";
 import { loadServerPage, type ServerPage } from "./server-page-data.ts";
 
@@ -50,7 +51,7 @@ function requireReady(v: Visit): void {
 /** playgroundRoutes serve the Playground tab: pick a tool, fill its form, run it in a real session. */
 export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessions(ctx)) {
   // The whole page, for first visits and for browsers without JS (every step is a plain form post).
-  const fullPage = (v: Visit, pageId: string, extra: Partial<ServerPlaygroundProps> & { tools?: unknown[] | null; tool?: string; live?: PlaygroundSession; args?: FormValues; config?: FormValues } = {}) => {
+  const fullPage = (v: Visit, pageId: string, extra: Partial<ServerPlaygroundProps> & { tools?: unknown[] | null; tool?: string; live?: PlaygroundSession; args?: FormValues; config?: FormValues; profile?: string } = {}) => {
     const tools = extra.tools !== undefined ? extra.tools : listedTools(v.data, extra.live);
     // Without a choice, the first tool is shown: the page is never an empty form.
     const first = (tools ?? []).filter(isObj)[0];
@@ -65,6 +66,8 @@ export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessi
       configFields: fieldsFor(configSchemaOf(v.data), "config."),
       configEcho: extra.config?.echo,
       configErrors: extra.config?.errors,
+      profiles: profileChoices(ctx, v.page.user, v.data.server.id, configSchemaOf(v.data)),
+      selectedProfile: extra.profile ?? "",
       result: extra.result,
     };
     return html(ServerPlaygroundPage(props), { headers: NO_STORE });
@@ -82,7 +85,7 @@ export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessi
     if (Object.keys(config.errors).length) {
       throw new AppError("invalid", "the configuration is not valid", { details: Object.entries(config.errors).map(([n, m]) => ({ pointer: `/${n.slice(7).replaceAll(".", "/")}`, message: `${n.slice(7)} ${m}` })) });
     }
-    return { form, v, pageId, config };
+    return { form, v, pageId, config, profile: formString(form, "profile") };
   };
 
   return new Elysia({ name: "ui-playground" })
@@ -106,32 +109,32 @@ export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessi
     .post(
       "/:ns/:name/playground/tools",
       async ({ request, params }) => {
-        const { v, pageId, config } = await readPost(request, params);
+        const { v, pageId, config, profile } = await readPost(request, params);
         let tools: unknown[] | null = null;
         let listError: string | undefined;
         try {
-          const s = await sessions.session(pageId, v.page.principal, v.data.server.qualifiedName, config.value, () => enforceRate(ctx, request, "session", v.page.principal));
+          const s = await sessions.session(pageId, v.page.principal, v.data.server.qualifiedName, config.value, profile, () => enforceRate(ctx, request, "session", v.page.principal));
           tools = await sessions.listTools(s);
         } catch (e) {
           if (!isAppError(e) || e.code === "internal" || e.code === "rate_limited") throw e;
           listError = e.message;
         }
         if (isFragmentRequest(request)) return html(ToolPicker({ base: v.base, pageId, tools, selected: "", listError }), { headers: NO_STORE });
-        return fullPage(v, pageId, { tools, config, picker: { base: v.base, pageId, tools, selected: "", listError } });
+        return fullPage(v, pageId, { tools, config, profile, picker: { base: v.base, pageId, tools, selected: "", listError } });
       },
       { parse: "none" },
     )
     .post(
       "/:ns/:name/playground/run",
       async ({ request, params }) => {
-        const { form, v, pageId, config } = await readPost(request, params);
+        const { form, v, pageId, config, profile } = await readPost(request, params);
         const name = formString(form, "tool");
         const qn = v.data.server.qualifiedName;
         let session: PlaygroundSession | undefined;
         let result: Parameters<typeof ToolResult>[0];
         let args: FormValues | undefined;
         try {
-          session = await sessions.session(pageId, v.page.principal, qn, config.value, () => enforceRate(ctx, request, "session", v.page.principal));
+          session = await sessions.session(pageId, v.page.principal, qn, config.value, profile, () => enforceRate(ctx, request, "session", v.page.principal));
           const tools = listedTools(v.data, session) ?? (await sessions.listTools(session));
           const tool = findTool(tools, name);
           if (!tool) throw new AppError("not_found", `this server has no tool named ${name.slice(0, 100)}`);
@@ -148,7 +151,7 @@ export function playgroundRoutes(ctx: AppContext, sessions = new PlaygroundSessi
           result = { tool: name, error: e.message, ms };
         }
         if (isFragmentRequest(request)) return html(ToolResult(result), { headers: NO_STORE });
-        return fullPage(v, pageId, { tool: name, live: session, args, config, result });
+        return fullPage(v, pageId, { tool: name, live: session, args, config, profile, result });
       },
       { parse: "none" },
     )

@@ -65,12 +65,12 @@ export class PlaygroundSessions {
     return s && s.userId === userId && s.serverKey === serverKey ? s : undefined;
   }
 
-  /** session returns the visit's session for this config, opening (or reopening) it as needed; beforeOpen may refuse a new one (rate limits). */
-  async session(id: string, principal: Principal, serverKey: string, config: Record<string, unknown>, beforeOpen?: () => void): Promise<PlaygroundSession> {
+  /** session returns the visit's session for this config (over the caller's `profile`, if chosen), opening (or reopening) it as needed; beforeOpen may refuse a new one (rate limits). */
+  async session(id: string, principal: Principal, serverKey: string, config: Record<string, unknown>, profile = "", beforeOpen?: () => void): Promise<PlaygroundSession> {
     if (!PAGE_ID.test(id)) throw new AppError("bad_request", "this playground page has no valid session id; reload it");
     if (principal.kind !== "session") throw new AppError("unauthorized", "sign in to use the playground");
     const userId = principal.user.id;
-    const configKey = JSON.stringify(config);
+    const configKey = JSON.stringify([profile, config]);
     const existing = this.sessions.get(id);
     if (existing && (existing.userId !== userId || existing.serverKey !== serverKey)) throw new AppError("forbidden", "this playground session belongs to another page");
     if (existing?.configKey === configKey) {
@@ -81,6 +81,7 @@ export class PlaygroundSessions {
     if (existing) await this.close(id, "configuration changed");
     this.makeRoom(userId);
     const params = new URLSearchParams(Object.keys(config).length ? { config: encodeConfig(config) } : {});
+    if (profile) params.set("profile", profile);
     const opened = openSession(this.ctx, principal, serverKey, params);
     const transport = new ChildTransport(opened.lease);
     const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");

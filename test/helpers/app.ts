@@ -4,6 +4,8 @@ import { openMemoryDatabase } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { AppContext } from "../../src/http/context.ts";
+import { generateKey } from "../../src/secrets/key-material.ts";
+import { Keyring } from "../../src/secrets/keyring.ts";
 import { configureLogging } from "../../src/shared/log.ts";
 
 // Request logs would drown test output; tests that check logging capture them explicitly.
@@ -14,7 +16,7 @@ export function testContext(flags: Record<string, string> = {}): AppContext {
   const dbh = openMemoryDatabase();
   migrate(dbh.sqlite);
   const config = loadConfig({ flags: { port: "0", data: "/nonexistent-test-data", ...flags }, env: {} });
-  return { config, dbh, setup: new SetupToken(), version: "test", startedAt: Date.now() };
+  return { config, dbh, setup: new SetupToken(), version: "test", startedAt: Date.now(), secrets: new Keyring([generateKey()]) };
 }
 
 /** testApp returns the composed app and its context; call close() when done. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { upsertAdmin } from "../../src/accounts/users.ts";
 import { testApp } from "../helpers/app.ts";
 import { form } from "../ui/ui-helpers.ts";
-import { ROUTES, requestFor, world } from "./authz-routes.ts";
+import { pathFor, ROUTES, requestFor, world } from "./authz-routes.ts";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -73,22 +73,25 @@ describe("CSRF", () => {
 
   for (const [route, row] of forms) {
     it(`${route} refuses another origin and a missing token, changing nothing`, async () => {
-      const { t, w } = fresh();
+      const x = fresh();
+      const { t, w } = x;
+      const path = pathFor(x, row);
       const before = fingerprint(t);
       const legit = requestFor(w, row, "admin", 0);
       const headers = legit.headers as Record<string, string>;
       for (const origin of ["https://evil.example", "null", "http://localhost.evil.example"]) {
-        const r = await t.request(row.path, { ...legit, headers: { ...headers, origin } });
+        const r = await t.request(path, { ...legit, headers: { ...headers, origin } });
         expect([origin, r.status]).toEqual([origin, 403]);
       }
-      // Connect forms change nothing on the server and are open to anonymous visitors, and an
-      // invitation is accepted before any session exists (its unguessable link is the token): Origin only.
-      if (!row.path.includes("/connect") && !row.path.startsWith("/invite/")) {
+      // The Connect tab's snippet forms change nothing on the server and are open to anonymous
+      // visitors, and an invitation is accepted before any session exists (its unguessable link is
+      // the token): Origin only.
+      if (!/\/connect(\/snippets)?$/.test(row.path) && !row.path.startsWith("/invite/")) {
         const body = new URLSearchParams(String(legit.body));
         body.delete("_csrf");
-        expect((await t.request(row.path, { ...legit, body: body.toString() })).status).toBe(403);
+        expect((await t.request(path, { ...legit, body: body.toString() })).status).toBe(403);
         body.set("_csrf", w.outsider.csrf); // someone else's valid token
-        expect((await t.request(row.path, { ...legit, body: body.toString() })).status).toBe(403);
+        expect((await t.request(path, { ...legit, body: body.toString() })).status).toBe(403);
       }
       expect(fingerprint(t)).toBe(before);
     });
@@ -249,10 +252,11 @@ describe("a private server's existence", () => {
 
   for (const [route, row] of named) {
     it(`${route}: hidden and missing are indistinguishable`, async () => {
-      const { t, w } = fresh();
+      const x = fresh();
+      const { t, w } = x;
       for (const who of ["outsider", "anonymous"] as const) {
-        const hidden = await t.request(row.path, requestFor(w, row, who, 1));
-        const missing = await t.request(row.path.replace(/secret/, "nosuch"), requestFor(w, row, who, 1));
+        const hidden = await t.request(pathFor(x, row), requestFor(w, row, who, 1));
+        const missing = await t.request(pathFor(x, row).replace(/secret/, "nosuch"), requestFor(w, row, who, 1));
         expect([who, hidden.status]).toEqual([who, missing.status]);
         expect(hidden.status).not.toBe(403);
         const norm = async (r: Response) => (await r.text()).replaceAll(/secret|nosuch/g, "NAME");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { expected, WHO } from "./authz-rules.ts";
-import { ROUTES, requestFor, world } from "./authz-routes.ts";
+import { pathFor, ROUTES, requestFor, world } from "./authz-routes.ts";
 
 describe("authorization matrix", () => {
   it("has exactly one row for every route of the composed app", () => {
@@ -18,9 +18,10 @@ describe("authorization matrix", () => {
       const want: Record<string, number> = {};
       try {
         for (const [i, who] of WHO.entries()) {
-          const { t, w } = shared ?? world();
+          const x = shared ?? world();
+          const { t, w } = x;
           try {
-            const res = await t.request(row.path, requestFor(w, row, who, i));
+            const res = await t.request(pathFor(x, row), requestFor(w, row, who, i));
             await res.body?.cancel();
             got[who] = res.status;
             want[who] = expected(row.rule, who, row.ok);

@@ -1,4 +1,7 @@
 import { setDeploymentState } from "../../src/deploy/deployments.ts";
+import { createProfile } from "../../src/profiles/profiles.ts";
+import { EMPTY_SCHEMA } from "../../src/profiles/server-schema.ts";
+import { keyringOf } from "../../src/secrets/keyring.ts";
 import { findServer, getVersion } from "../../src/registry/catalog.ts";
 import { testApp } from "../helpers/app.ts";
 import { serverJson } from "../helpers/registry.ts";
@@ -50,6 +53,15 @@ export const ROUTES: Record<string, Row> = {
   "POST /api/v1/servers/:ns/:name/deploy":    { rule: "deploy", ok: 503, path: "/api/v1/servers/acme/secret/deploy", method: "POST" },
   "GET /api/v1/servers/:ns/:name/deployment": { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/deployment" },
   "GET /api/v1/servers/:ns/:name/logs":       { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/logs" },
+  "GET /api/v1/profiles":                     { rule: "profiles", ok: 200, path: "/api/v1/profiles" },
+  "POST /api/v1/profiles":                    { rule: "profile-create", ok: 201, path: "/api/v1/profiles", method: "POST", json: (i) => ({ server: "acme/secret", name: `p${i}`, config: {} }) },
+  // {profile} is the acme publisher's saved profile for acme/secret (seeded by world()).
+  "GET /api/v1/profiles/:id":                 { rule: "own-profile", ok: 200, path: "/api/v1/profiles/{profile}" },
+  "PATCH /api/v1/profiles/:id":               { rule: "own-profile", ok: 200, path: "/api/v1/profiles/{profile}", method: "PATCH", json: (i) => ({ name: `renamed${i}` }) },
+  "DELETE /api/v1/profiles/:id":              { rule: "own-profile", ok: 204, path: "/api/v1/profiles/{profile}", method: "DELETE", fresh: true },
+  "GET /api/v1/servers/:ns/:name/test-config": { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/test-config" },
+  "PUT /api/v1/servers/:ns/:name/test-config": { rule: "deploy", ok: 200, path: "/api/v1/servers/acme/secret/test-config", method: "PUT", json: () => ({ config: {} }) },
+  "DELETE /api/v1/servers/:ns/:name/test-config": { rule: "deploy", ok: 204, path: "/api/v1/servers/acme/secret/test-config", method: "DELETE" },
   "GET /api/v1/teams":                        { rule: "signed-in", ok: 200, path: "/api/v1/teams" },
   "POST /api/v1/teams":                       { rule: "account-write", ok: 201, path: "/api/v1/teams", method: "POST", json: (i) => ({ name: `newteam${i}` }) },
   "GET /api/v1/teams/:team":                  { rule: "team-read", ok: 200, path: "/api/v1/teams/acme" },
@@ -90,6 +102,8 @@ export const ROUTES: Record<string, Row> = {
   "GET /:ns/:name/connect":                   { rule: "visible", ok: 200, path: "/acme/secret/connect" },
   "POST /:ns/:name/connect":                  { rule: "visible", ok: 200, path: "/acme/secret/connect", method: "POST", form: {} },
   "POST /:ns/:name/connect/snippets":         { rule: "visible", ok: 200, path: "/acme/secret/connect/snippets", method: "POST", form: {} },
+  "POST /:ns/:name/connect/profiles":         { rule: "visible-form", ok: 303, path: "/acme/secret/connect/profiles", method: "POST", form: (i) => ({ profileName: `p${i}` }) },
+  "POST /:ns/:name/connect/profiles/:id/delete": { rule: "own-profile-form", ok: 303, path: "/acme/secret/connect/profiles/{profile}/delete", method: "POST", form: {}, fresh: true },
   "GET /:ns/:name/playground":                { rule: "visible", ok: 200, path: "/acme/secret/playground" },
   "GET /:ns/:name/playground/form":           { rule: "visible", ok: 200, path: "/acme/secret/playground/form?tool=echo" },
   // A run that passed every check reports "not hosting" inside the page (200).
@@ -99,6 +113,8 @@ export const ROUTES: Record<string, Row> = {
   "GET /:ns/:name/deployments":               { rule: "manage-page", ok: 200, path: "/acme/secret/deployments" },
   "POST /:ns/:name/deployments":              { rule: "manage-form", ok: 503, path: "/acme/secret/deployments", method: "POST", form: {} },
   "GET /:ns/:name/deployments/progress":      { rule: "manage-page", ok: 200, path: "/acme/secret/deployments/progress" },
+  "POST /:ns/:name/deployments/test-config":  { rule: "manage-form", ok: 303, path: "/acme/secret/deployments/test-config", method: "POST", form: {} },
+  "POST /:ns/:name/deployments/test-config/clear": { rule: "manage-form", ok: 303, path: "/acme/secret/deployments/test-config/clear", method: "POST", form: {} },
   "GET /:ns/:name/logs":                      { rule: "manage-page", ok: 200, path: "/acme/secret/logs" },
   "GET /:ns/:name/logs/stream":               { rule: "manage-page", ok: 503, path: "/acme/secret/logs/stream" },
   "GET /":                                    { rule: "public", ok: 200, path: "/?q=secret" },
@@ -113,7 +129,13 @@ export function world(flags: Record<string, string> = {}) {
   const version = getVersion(t.ctx.dbh, server.id, "latest");
   setDeploymentState(t.ctx.dbh, server.id, "ready", { versionId: version.id });
   listTools(t.ctx, version.id, [{ name: "echo", inputSchema: { type: "object", properties: { text: { type: "string" } } } }]);
-  return { t, w };
+  const profile = createProfile(t.ctx.dbh, keyringOf(t.ctx), { userId: w.publisher.user.id, serverId: server.id, schema: EMPTY_SCHEMA, name: "saved", config: {} });
+  return { t, w, profileId: profile.id };
+}
+
+/** pathFor is the row's path in this world (ids that only exist once seeded filled in). */
+export function pathFor(x: { profileId: string }, row: Row): string {
+  return row.path.replace("{profile}", x.profileId);
 }
 
 function personOf(w: TeamWorld, who: Who): Person | undefined {

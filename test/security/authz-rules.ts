@@ -80,6 +80,14 @@ const TABLE = {
   "own-key-form":         [401,  404,  404,   "ok", 404,  404,   401,   401,   401,   401,  401,  401],
   /** admin-form: a state-changing form of the admin pages (invitations). */
   "admin-form":           [401,  403,  403,   403,  403,  "ok",  401,   401,   401,   401,  401,  401],
+  /** profiles: one's own saved configs; a key needs the connect scope. */
+  "profiles":             [401,  "ok", "ok",  "ok", "ok", "ok",  403,   "ok",  403,   "ok", 401,  401],
+  /** profile-create: saving a config for a server one can see (acme/secret is private: 404 to outsiders). */
+  "profile-create":       [401,  404,  "ok",  "ok", "ok", "ok",  403,   "ok",  403,   "ok", 401,  401],
+  /** own-profile: a profile (acme's publisher's): its owner and admins; anyone else's is 404. */
+  "own-profile":          [401,  404,  404,   "ok", 404,  "ok",  403,   "ok",  403,   "ok", 401,  401],
+  /** own-profile-form: deleting that profile from the Connect tab. */
+  "own-profile-form":     [401,  404,  404,   "ok", 404,  "ok",  401,   401,   401,   401,  401,  401],
   /** gone: first-run setup, closed once an administrator exists; an invitation link that was never made. */
   "gone":                 [404,  404,  404,   404,  404,  404,   404,   404,   404,   404,  404,  404],
 } satisfies Record<string, Row>;

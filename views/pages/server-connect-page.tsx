@@ -2,6 +2,7 @@ import type { Connection } from "../../src/ui/connect-snippets.ts";
 import type { Field } from "../../src/ui/schema-fields.ts";
 import type { ServerPage } from "../../src/ui/server-page-data.ts";
 import { CopyBlock, CopyField } from "../components/copy.tsx";
+import { ProfileList, ProfilePicker, SaveProfile, type ProfileChoice } from "../components/profile-panel.tsx";
 import { SchemaFields } from "../components/schema-form.tsx";
 import { ServerShell, type ServerShellProps } from "../components/server-shell.tsx";
 
@@ -60,6 +61,11 @@ export interface ServerConnectProps extends ConnectSnippetsProps {
   echo: Record<string, string>;
   errors: Record<string, string>;
   layout: ServerShellProps["layout"];
+  /** profiles are the signed-in viewer's saved profiles for this server (secrets masked). */
+  profiles: ProfileChoice[];
+  selectedProfile: string;
+  /** csrfToken is set for a signed-in browser: only then can profiles be saved here. */
+  csrfToken: string | undefined;
 }
 
 /** ServerConnectPage is the config form from the version's configSchema and copy-ready client entries. */
@@ -77,6 +83,8 @@ export function ServerConnectPage(p: ServerConnectProps): JSX.Element {
       <div class="columns connect">
         <form id="connect-form" class="stack panel" method="post" action={base} novalidate hx-post={`${base}/snippets`} hx-trigger="input delay:400ms, change, submit" hx-target="#snippets" hx-sync="this:replace" hx-indicator="#connect-busy">
           <h2>Configuration</h2>
+          {p.csrfToken ? <input type="hidden" name="_csrf" value={p.csrfToken} /> : ""}
+          <ProfilePicker profiles={p.profiles} selected={p.selectedProfile} />
           {p.fields.length ? (
             <SchemaFields fields={p.fields} echo={p.echo} errors={p.errors} />
           ) : (
@@ -86,9 +94,10 @@ export function ServerConnectPage(p: ServerConnectProps): JSX.Element {
             <label for="f-apikey">Hearth API key</label>
             <input id="f-apikey" name="apiKey" type="password" autocomplete="off" spellcheck="false" placeholder="paste a key to include it" aria-describedby="f-apikey-hint" />
             <p class="hint" id="f-apikey-hint">
-              Create one with <code>hearth key create</code>. Keys and secrets you type go into the snippets only; Hearth does not store them.
+              Create one with <code>hearth key create</code>. Keys and secrets you type go into the snippets only; Hearth stores them only in a profile you save.
             </p>
           </div>
+          {p.csrfToken && p.fields.length ? <SaveProfile base={base} /> : ""}
           <p class="form-actions">
             <button type="submit" class="primary">
               Update snippets
@@ -100,6 +109,7 @@ export function ServerConnectPage(p: ServerConnectProps): JSX.Element {
           <ConnectSnippets connection={p.connection} problems={p.problems} missing={p.missing} />
         </section>
       </div>
+      {p.csrfToken && p.fields.length ? <ProfileList base={base} profiles={p.profiles} csrfToken={p.csrfToken} /> : ""}
     </ServerShell>
   );
 }

@@ -1,5 +1,6 @@
 import type { Field } from "../../src/ui/schema-fields.ts";
 import type { ServerPage } from "../../src/ui/server-page-data.ts";
+import { ProfilePicker, type ProfileChoice } from "../components/profile-panel.tsx";
 import { SchemaFields } from "../components/schema-form.tsx";
 import { ServerShell, type ServerShellProps } from "../components/server-shell.tsx";
 import { ToolResult, type ToolResultProps } from "../components/tool-result.tsx";
@@ -108,6 +109,9 @@ export interface ServerPlaygroundProps {
   configFields: Field[];
   configEcho?: Record<string, string>;
   configErrors?: Record<string, string>;
+  /** profiles are the viewer's saved profiles for this server; the chosen one configures the session. */
+  profiles?: ProfileChoice[];
+  selectedProfile?: string;
   result?: ToolResultProps;
 }
 
@@ -142,8 +146,9 @@ export function ServerPlaygroundPage(p: ServerPlaygroundProps): JSX.Element {
           {p.configFields.length ? (
             <details class="panel config" open={needsConfig}>
               <summary>Configuration{needsConfig ? " (required)" : ""}</summary>
+              <ProfilePicker profiles={p.profiles ?? []} selected={p.selectedProfile ?? ""} />
               <SchemaFields fields={p.configFields} echo={p.configEcho} errors={p.configErrors} />
-              <p class="hint">Secrets are used for this session only and never stored.</p>
+              <p class="hint">Secrets typed here are used for this session only and never stored; a saved profile's stay encrypted.</p>
             </details>
           ) : (
             ""
