@@ -190,22 +190,41 @@ function checkSpec(spec: WrapSpec): void {
   }
 }
 
+/**
+ * probeBwrap runs the Hearth binary itself (as bun, printing its version) under the namespaces,
+ * /proc and /dev that wrapCommand asks for: a container that masks /proc lets bwrap start but not
+ * mount a fresh /proc, and a probe without `--proc` would call that usable. No /usr/bin/true is
+ * assumed either: the image has no coreutils.
+ */
 async function probeBwrap(path: string): Promise<Protections["bwrap"]> {
   const help = await run([path, "--help"]);
   const version = (await run([path, "--version"])).stdout.trim() || undefined;
-  const base = [path, "--die-with-parent", "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/"];
+  const base = [path, "--die-with-parent", "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"];
+  const self = [process.execPath, "--version"];
   const tmpfsSize = help.stdout.includes("--size");
-  const withUserns = await run([...base, "--unshare-user", "--disable-userns", "true"]);
+  const withUserns = await run([...base, "--unshare-user", "--disable-userns", "--", ...self]);
   if (withUserns.code === 0 && help.stdout.includes("--disable-userns")) return { usable: true, path, version, userns: true, tmpfsSize };
-  const plain = await run([...base, "true"]);
+  const plain = await run([...base, "--", ...self]);
   if (plain.code === 0) return { usable: true, path, version, userns: false, tmpfsSize };
-  const reason = plain.stderr.trim() || `bwrap exited with code ${plain.code}`;
-  return { usable: false, path, version, reason, userns: false, tmpfsSize };
+  return { usable: false, path, version, reason: bwrapFailure(plain), userns: false, tmpfsSize };
+}
+
+/** bwrapFailure turns a failed probe into a reason that names the fix where one is known. */
+function bwrapFailure(r: { code: number | null; stderr: string }): string {
+  const said = r.stderr.trim().split("\n")[0] || `bwrap exited with code ${r.code}`;
+  if (/can't mount proc/i.test(said)) {
+    return `${said} (inside a container /proc is masked: run it with --security-opt unmask=/proc/* under podman, --security-opt systempaths=unconfined under docker)`;
+  }
+  if (/no permissions to create new namespace|creating new namespace failed|uid map/i.test(said)) {
+    return `${said} (unprivileged user namespaces are off: enable them, e.g. sysctl kernel.unprivileged_userns_clone=1)`;
+  }
+  return said;
 }
 
 async function run(cmd: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   try {
-    const proc = Bun.spawn({ cmd, env: { PATH: "/usr/bin:/bin" }, stdout: "pipe", stderr: "pipe", timeout: 5000 });
+    // BUN_BE_BUN makes the compiled Hearth answer `--version` as bun, without starting its CLI.
+    const proc = Bun.spawn({ cmd, env: { PATH: "/usr/bin:/bin", BUN_BE_BUN: "1" }, stdout: "pipe", stderr: "pipe", timeout: 5000 });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     return { code, stdout, stderr };
   } catch (e) {
