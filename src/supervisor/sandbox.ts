@@ -22,7 +22,8 @@ export interface ResourceLimits {
 
 /** Protections is what this host offers, as `hearth doctor` reports it; detected once at start. */
 export interface Protections {
-  bwrap: { usable: boolean; path?: string; version?: string; reason?: string; userns: boolean; tmpfsSize: boolean };
+  /** hostname is false where seccomp forbids sethostname (podman's default profile): children keep the container's name. */
+  bwrap: { usable: boolean; path?: string; version?: string; reason?: string; userns: boolean; tmpfsSize: boolean; hostname?: boolean };
   /** setpriv gives the child a parent-death signal when bubblewrap is not used. */
   setpriv: { path?: string };
   prlimit: { path?: string };
@@ -147,7 +148,8 @@ function bwrapArgs(spec: WrapSpec, p: Protections): string[] {
   const a: string[] = [p.bwrap.path ?? "bwrap", "--die-with-parent", "--unshare-all"];
   if (p.bwrap.userns) a.push("--unshare-user", "--disable-userns");
   if (spec.network === "host") a.push("--share-net");
-  a.push("--cap-drop", "ALL", "--hostname", "hearth-sandbox");
+  a.push("--cap-drop", "ALL");
+  if (p.bwrap.hostname !== false) a.push("--hostname", "hearth-sandbox");
   a.push("--ro-bind", "/usr", "/usr", ...systemDirArgs());
   for (const path of ETC_FILES) a.push("--ro-bind-try", path, path);
   a.push("--proc", "/proc", "--dev", "/dev");
@@ -202,11 +204,17 @@ async function probeBwrap(path: string): Promise<Protections["bwrap"]> {
   const base = [path, "--die-with-parent", "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"];
   const self = [process.execPath, "--version"];
   const tmpfsSize = help.stdout.includes("--size");
-  const withUserns = await run([...base, "--unshare-user", "--disable-userns", "--", ...self]);
-  if (withUserns.code === 0 && help.stdout.includes("--disable-userns")) return { usable: true, path, version, userns: true, tmpfsSize };
-  const plain = await run([...base, "--", ...self]);
-  if (plain.code === 0) return { usable: true, path, version, userns: false, tmpfsSize };
-  return { usable: false, path, version, reason: bwrapFailure(plain), userns: false, tmpfsSize };
+  let failed = { code: null as number | null, stderr: "" };
+  for (const userns of help.stdout.includes("--disable-userns") ? [true, false] : [false]) {
+    for (const hostname of [true, false]) {
+      const r = await run([...base, ...(userns ? ["--unshare-user", "--disable-userns"] : []), ...(hostname ? ["--hostname", "hearth-sandbox"] : []), "--", ...self]);
+      if (r.code === 0) return { usable: true, path, version, userns, tmpfsSize, hostname };
+      failed = r;
+      // Only a refused sethostname is worth a retry without it; anything else fails the same way again.
+      if (!/can't set hostname/i.test(r.stderr)) break;
+    }
+  }
+  return { usable: false, path, version, reason: bwrapFailure(failed), userns: false, tmpfsSize };
 }
 
 /** bwrapFailure turns a failed probe into a reason that names the fix where one is known. */
