@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "bun:test";
-import { chmodSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runHearth } from "../helpers/hearth-process.ts";
+import { digest } from "../helpers/digest.ts";
 import { tempDir } from "../helpers/temp.ts";
 
 // The volume mistakes an operator makes: each must be refused with one line that names the fix,
@@ -21,21 +22,6 @@ async function existingInstance(): Promise<string> {
   const r = await runHearth(["admin", "create", "--data", data, "--email", "ops@example.com", "--password", "twelve chars!!"]);
   expect(r.code).toBe(0);
   return data;
-}
-
-/** digest is every file's name, size, mtime and content under dir: "untouched" means equal digests. */
-function digest(dir: string): string {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const s = statSync(p);
-      if (s.isDirectory()) walk(p);
-      else out.push(`${p} ${s.size} ${s.mtimeMs} ${Bun.hash(readFileSync(p))}`);
-    }
-  };
-  walk(dir);
-  return out.join("\n");
 }
 
 function expectOneLineRefusal(r: { code: number; stdout: string; stderr: string }, fix: RegExp) {
