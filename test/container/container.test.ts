@@ -44,7 +44,8 @@ async function exec(name: string, args: string[]) {
 beforeAll(async () => {
   if (!IMAGE) return;
   volume = await scope.volume("data");
-  first = await runDetached(scope.name("first"), volume, { unmask: true });
+  // debug level: the supervisor logs each child it ends, which the SIGTERM test reads.
+  first = await runDetached(scope.name("first"), volume, { unmask: true, env: { HEARTH_LOG_LEVEL: "debug" } });
 }, 60_000);
 afterAll(async () => {
   await scope.cleanup();
@@ -86,16 +87,25 @@ describe.skipIf(!IMAGE)(`the image, end to end${SKIP}`, () => {
     expect(await whoami(first.url)).toMatchObject({ seesDatabase: false });
   }, 30_000);
 
-  it("stops on SIGTERM with exit 0, ending every child itself first", async () => {
+  it("stops on SIGTERM with exit 0, ending every child itself first, an open session's included", async () => {
+    const session = new Client({ name: "container-test", version: "1" });
+    await session.connect(new WebSocketClientTransport(new URL(`${first.url.replace(/^http/, "ws")}/${SERVER}/ws?api_key=${key}`)));
+    const closed = new Promise<void>((resolve) => (session.onclose = resolve));
     const before = await top(first.name);
     const hearth = before.find((p) => p.args.startsWith("/usr/local/bin/hearth serve"));
     expect(hearth).toBeDefined();
     const children = before.filter((p) => p.ppid === hearth!.pid);
-    expect(children.length).toBeGreaterThan(0); // the warm pool's child, at least
+    expect(children.length).toBeGreaterThanOrEqual(2); // the open session's child and the warm pool's
     await must(["kill", "--signal", "TERM", first.name]);
     expect((await must(["wait", first.name], 30_000)).trim()).toBe("0");
+    await closed;
     const out = await logs(first.name);
-    expect(out.indexOf('"msg":"stopped"')).toBeGreaterThan(out.indexOf('"msg":"stopping"'));
+    const stopping = out.indexOf('"msg":"stopping"');
+    const stopped = out.indexOf('"msg":"stopped"');
+    expect(stopping).toBeGreaterThan(0);
+    expect(stopped).toBeGreaterThan(stopping);
+    const ended = out.slice(stopping, stopped).split('"msg":"session child ended"').length - 1;
+    expect(ended).toBeGreaterThanOrEqual(children.length);
     for (const p of before) expect(existsSync(`/proc/${p.hpid}`)).toBe(false);
   }, 60_000);
 
