@@ -67,6 +67,7 @@ describe.skipIf(!IMAGE)(`the image, end to end${SKIP}`, () => {
 
   it("runs as uid 10001, passes its HEALTHCHECK, and reports the sandbox active with /proc unmasked", async () => {
     expect((await must(["inspect", first.name, "--format", "{{.Config.User}}"])).trim()).toBe("10001:10001");
+    expect(await must(["top", first.name, "huser", "args"])).toMatch(/^10001\s+\/usr\/local\/bin\/hearth serve/m);
     expect((await podman(["healthcheck", "run", first.name])).code).toBe(0);
     const doctor = await exec(first.name, ["doctor"]);
     expect(doctor.stdout).toContain("Server children run sandboxed.");
