@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { AppContext } from "../http/context.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
-import { detectProtections } from "../supervisor/sandbox.ts";
+import { detectProtections, type Protections, type SandboxMode } from "../supervisor/sandbox.ts";
 import { LogRing } from "../supervisor/log-ring.ts";
 import { LogStore } from "../logs/log-store.ts";
 import { registerLiveGauges } from "../metrics/metrics.ts";
@@ -9,6 +9,9 @@ import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
 import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
 import { warmAll } from "../deploy/warm.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("hosting");
 
 // The operator names host variables installs may see (proxy, CA bundle): nothing else passes.
 function pickEnv(names: string): Record<string, string> {
@@ -18,6 +21,14 @@ function pickEnv(names: string): Record<string, string> {
     if (v !== undefined) out[n] = v;
   }
   return out;
+}
+
+// Said once at start, so an operator reading the logs knows what isolates server children here.
+function logSandbox(mode: SandboxMode, p: Protections): void {
+  if (mode === "none") log.warn("sandbox off (--sandbox none): server children run unsandboxed");
+  else if (p.bwrap.usable) log.info("sandbox active: server children run under bubblewrap", { bwrap: p.bwrap.version });
+  else if (mode === "bwrap") log.error("--sandbox bwrap, but bubblewrap is not usable: server children will not start", { reason: p.bwrap.reason });
+  else log.warn("sandbox unavailable: server children run with resource limits and parent-death signals only", { reason: p.bwrap.reason });
 }
 
 /** MAX_MESSAGE_BYTES caps one JSON-RPC message either way (the SDK's own stdio reader stops at 10 MiB). */
@@ -35,6 +46,7 @@ export interface Hosting {
 /** startHosting detects the host's protections, builds the supervisor and attaches it to the context. */
 export async function startHosting(ctx: AppContext, opts: { maxChildren?: number } = {}): Promise<Hosting> {
   const protections = await detectProtections();
+  logSandbox(ctx.config.sandbox, protections);
   const logs = new Map<string, LogRing>();
   const logStore = new LogStore(ctx.config.dataDir);
   const logsFor = (key: string) => {

@@ -13,7 +13,7 @@ export const doctorCommand: Command = {
     const yes = (b: boolean) => (b ? "yes" : "no ");
     const lines = [
       `hearth doctor — sandbox mode: ${config.sandbox}`,
-      `  ${yes(p.bwrap.usable)} bubblewrap   ${p.bwrap.usable ? `${p.bwrap.path} ${p.bwrap.version ?? ""}: read-only system, private /tmp and work dir, no data dir, network none per server` : `not usable: ${p.bwrap.reason ?? "unknown"}`}`,
+      `  ${yes(p.bwrap.usable)} bubblewrap   ${p.bwrap.usable ? `${p.bwrap.path} ${p.bwrap.version ?? ""}: read-only system, private /tmp and work dir, no data dir, network none per server${p.bwrap.hostname === false ? " (hostname not changed: seccomp forbids it)" : ""}` : `not usable: ${p.bwrap.reason ?? "unknown"}`}`,
       `  ${yes(Boolean(p.setpriv.path))} setpriv      ${p.setpriv.path ? "children get SIGKILL when Hearth dies (without bubblewrap)" : "missing: install util-linux"}`,
       `  ${yes(Boolean(p.prlimit.path))} prlimit      ${p.prlimit.path ? "resource limits (address space, files, processes, CPU time)" : "missing: install util-linux"}`,
       `  ${yes(p.cgroupV2.writable)} cgroup v2    ${p.cgroupV2.writable ? `writable at ${p.cgroupV2.path} (detected; limits not applied through it yet)` : (p.cgroupV2.reason ?? "not writable")}`,

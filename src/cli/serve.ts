@@ -2,10 +2,11 @@ import { SetupToken } from "../accounts/setup-token.ts";
 import { startHosting } from "../bridge/hosting.ts";
 import { adminExists } from "../accounts/users.ts";
 import { withPort } from "../config/config.ts";
+import { ensureDataDir } from "../db/data-dir.ts";
 import { openInstance } from "../db/instance.ts";
 import { createApp } from "../http/app.ts";
 import type { AppContext } from "../http/context.ts";
-import { startServer } from "../http/server.ts";
+import { checkPortFree, startServer } from "../http/server.ts";
 import { openKeyring } from "../secrets/open-keyring.ts";
 import { logger } from "../shared/log.ts";
 import { VERSION } from "../version.ts";
@@ -20,6 +21,9 @@ export const serveCommand: Command = {
   usage: "hearth serve [--host H] [--port P] [--data DIR] [...]",
   flags: [],
   async run({ config, configFlagsGiven }) {
+    // Everything that can refuse the start is checked before the database or any child is touched.
+    ensureDataDir(config.dataDir);
+    checkPortFree(config);
     const { dbh, applied } = openInstance(config.dataDir);
     if (applied.length) log.info("migrations applied", { applied });
     let secrets;

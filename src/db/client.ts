@@ -1,8 +1,8 @@
 import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { existsSync, mkdirSync, statSync, accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../shared/app-error.ts";
+import { ensureDataDir } from "./data-dir.ts";
 import * as schema from "./schema.ts";
 
 /** Db is Hearth's typed handle on the main database. */
@@ -18,26 +18,6 @@ export interface DbHandle {
 
 /** DB_FILE is the main database's file name inside the data dir. */
 export const DB_FILE = "hearth.db";
-
-/** ensureDataDir creates the data dir if needed and checks it is a writable directory. */
-export function ensureDataDir(dir: string): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) {
-      throw new AppError("unavailable", `data dir ${dir} is a file, not a directory: pass --data with a directory path`);
-    }
-  } else {
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-    } catch (cause) {
-      throw new AppError("unavailable", `cannot create data dir ${dir}: ${(cause as Error).message}; create it or pass another --data`, { cause });
-    }
-  }
-  try {
-    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
-  } catch (cause) {
-    throw new AppError("unavailable", `data dir ${dir} is not writable by this user: fix its owner/permissions or pass another --data`, { cause });
-  }
-}
 
 /** openDatabase opens (creating if absent) the SQLite file with WAL, foreign keys and a busy timeout. */
 export function openDatabase(path: string): DbHandle {

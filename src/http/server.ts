@@ -38,15 +38,29 @@ function tlsOptions(ctx: AppContext) {
   return { cert: Bun.file(tlsCert), key: Bun.file(tlsKey) };
 }
 
-function listenError(ctx: AppContext, e: unknown): AppError {
+function listenError(config: { host: string; port: number }, e: unknown): AppError {
   const err = e as { code?: string; message?: string };
-  const where = `${ctx.config.host}:${ctx.config.port}`;
-  if (err.code === "EADDRINUSE") return new AppError("unavailable", `port ${ctx.config.port} on ${ctx.config.host} is already in use: stop the other process or pass --port`, { cause: e });
+  const where = `${config.host}:${config.port}`;
+  if (err.code === "EADDRINUSE") return new AppError("unavailable", `port ${config.port} on ${config.host} is already in use: stop the other process or pass --port (HEARTH_PORT)`, { cause: e });
   if (err.code === "EACCES") return new AppError("unavailable", `not allowed to listen on ${where}: use a port above 1023 or run with the right capability`, { cause: e });
   if (/certificate|private key|pem|tls|ssl/i.test(err.message ?? "")) {
     return new AppError("unavailable", `the TLS certificate or key could not be loaded (${err.message}): check --tls-cert/--tls-key are a matching PEM pair`, { cause: e });
   }
   return new AppError("unavailable", `cannot listen on ${where}: ${err.message ?? String(e)}`, { cause: e });
+}
+
+/**
+ * checkPortFree binds the configured address and lets it go at once. `serve` calls it before it
+ * opens the database or starts children, so a port conflict (another Hearth on the same data dir,
+ * say) exits with one line and changes nothing. Port 0 always binds.
+ */
+export function checkPortFree(config: { host: string; port: number }): void {
+  if (config.port === 0) return;
+  try {
+    Bun.serve({ hostname: config.host, port: config.port, fetch: () => new Response(null, { status: 503 }) }).stop(true);
+  } catch (e) {
+    throw listenError(config, e);
+  }
 }
 
 /** startServer listens with Bun.serve, adding request logs, security headers and the WS upgrade hook. */
@@ -92,7 +106,7 @@ export function startServer<T>(ctx: AppContext, app: App, upgrader?: Upgrader<T>
       websocket: upgrader?.websocket as WebSocketHandler<T>,
     });
   } catch (e) {
-    throw listenError(ctx, e);
+    throw listenError(ctx.config, e);
   }
   const port = server.port ?? ctx.config.port;
   const scheme = https ? "https" : "http";

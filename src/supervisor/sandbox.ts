@@ -22,7 +22,8 @@ export interface ResourceLimits {
 
 /** Protections is what this host offers, as `hearth doctor` reports it; detected once at start. */
 export interface Protections {
-  bwrap: { usable: boolean; path?: string; version?: string; reason?: string; userns: boolean; tmpfsSize: boolean };
+  /** hostname is false where seccomp forbids sethostname (podman's default profile): children keep the container's name. */
+  bwrap: { usable: boolean; path?: string; version?: string; reason?: string; userns: boolean; tmpfsSize: boolean; hostname?: boolean };
   /** setpriv gives the child a parent-death signal when bubblewrap is not used. */
   setpriv: { path?: string };
   prlimit: { path?: string };
@@ -147,7 +148,8 @@ function bwrapArgs(spec: WrapSpec, p: Protections): string[] {
   const a: string[] = [p.bwrap.path ?? "bwrap", "--die-with-parent", "--unshare-all"];
   if (p.bwrap.userns) a.push("--unshare-user", "--disable-userns");
   if (spec.network === "host") a.push("--share-net");
-  a.push("--cap-drop", "ALL", "--hostname", "hearth-sandbox");
+  a.push("--cap-drop", "ALL");
+  if (p.bwrap.hostname !== false) a.push("--hostname", "hearth-sandbox");
   a.push("--ro-bind", "/usr", "/usr", ...systemDirArgs());
   for (const path of ETC_FILES) a.push("--ro-bind-try", path, path);
   a.push("--proc", "/proc", "--dev", "/dev");
@@ -190,22 +192,47 @@ function checkSpec(spec: WrapSpec): void {
   }
 }
 
+/**
+ * probeBwrap runs the Hearth binary itself (as bun, printing its version) under the namespaces,
+ * /proc and /dev that wrapCommand asks for: a container that masks /proc lets bwrap start but not
+ * mount a fresh /proc, and a probe without `--proc` would call that usable. No /usr/bin/true is
+ * assumed either: the image has no coreutils.
+ */
 async function probeBwrap(path: string): Promise<Protections["bwrap"]> {
   const help = await run([path, "--help"]);
   const version = (await run([path, "--version"])).stdout.trim() || undefined;
-  const base = [path, "--die-with-parent", "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/"];
+  const base = [path, "--die-with-parent", "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"];
+  const self = [process.execPath, "--version"];
   const tmpfsSize = help.stdout.includes("--size");
-  const withUserns = await run([...base, "--unshare-user", "--disable-userns", "true"]);
-  if (withUserns.code === 0 && help.stdout.includes("--disable-userns")) return { usable: true, path, version, userns: true, tmpfsSize };
-  const plain = await run([...base, "true"]);
-  if (plain.code === 0) return { usable: true, path, version, userns: false, tmpfsSize };
-  const reason = plain.stderr.trim() || `bwrap exited with code ${plain.code}`;
-  return { usable: false, path, version, reason, userns: false, tmpfsSize };
+  let failed = { code: null as number | null, stderr: "" };
+  for (const userns of help.stdout.includes("--disable-userns") ? [true, false] : [false]) {
+    for (const hostname of [true, false]) {
+      const r = await run([...base, ...(userns ? ["--unshare-user", "--disable-userns"] : []), ...(hostname ? ["--hostname", "hearth-sandbox"] : []), "--", ...self]);
+      if (r.code === 0) return { usable: true, path, version, userns, tmpfsSize, hostname };
+      failed = r;
+      // Only a refused sethostname is worth a retry without it; anything else fails the same way again.
+      if (!/can't set hostname/i.test(r.stderr)) break;
+    }
+  }
+  return { usable: false, path, version, reason: bwrapFailure(failed), userns: false, tmpfsSize };
+}
+
+/** bwrapFailure turns a failed probe into a reason that names the fix where one is known. */
+function bwrapFailure(r: { code: number | null; stderr: string }): string {
+  const said = r.stderr.trim().split("\n")[0] || `bwrap exited with code ${r.code}`;
+  if (/can't mount proc/i.test(said)) {
+    return `${said} (inside a container /proc is masked: run it with --security-opt unmask=/proc/* under podman, --security-opt systempaths=unconfined under docker)`;
+  }
+  if (/no permissions to create new namespace|creating new namespace failed|uid map/i.test(said)) {
+    return `${said} (unprivileged user namespaces are off: enable them, e.g. sysctl kernel.unprivileged_userns_clone=1)`;
+  }
+  return said;
 }
 
 async function run(cmd: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   try {
-    const proc = Bun.spawn({ cmd, env: { PATH: "/usr/bin:/bin" }, stdout: "pipe", stderr: "pipe", timeout: 5000 });
+    // BUN_BE_BUN makes the compiled Hearth answer `--version` as bun, without starting its CLI.
+    const proc = Bun.spawn({ cmd, env: { PATH: "/usr/bin:/bin", BUN_BE_BUN: "1" }, stdout: "pipe", stderr: "pipe", timeout: 5000 });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     return { code, stdout, stderr };
   } catch (e) {

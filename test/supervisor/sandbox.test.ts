@@ -71,6 +71,16 @@ describe("wrapCommand", () => {
   });
 });
 
+describe("wrapCommand under a seccomp profile that forbids sethostname", () => {
+  it("leaves --hostname out when the probe found it refused, and keeps it otherwise", () => {
+    const bwrap = { usable: true, path: "/usr/bin/bwrap", userns: true, tmpfsSize: true };
+    const refused = wrapCommand(spec(), { ...without, bwrap: { ...bwrap, hostname: false } });
+    expect(refused.sandboxed).toBe(true);
+    expect(refused.argv).not.toContain("--hostname");
+    expect(wrapCommand(spec(), { ...without, bwrap: { ...bwrap, hostname: true } }).argv).toContain("--hostname");
+  });
+});
+
 describe("detectProtections", () => {
   it("reports each protection with a reason when one is missing", () => {
     expect(typeof protections.bwrap.usable).toBe("boolean");
