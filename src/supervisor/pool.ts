@@ -12,7 +12,7 @@ interface Pool {
 const MAX_BACKOFF_MS = 60_000;
 
 function signatureOf(plan: LaunchPlan): string {
-  return JSON.stringify([plan.argv, plan.env, plan.packageDir, plan.network, plan.limits ?? null]);
+  return JSON.stringify([plan.argv, plan.env, plan.packageDir, plan.network, plan.sandbox ?? null, plan.limits ?? null]);
 }
 
 /**

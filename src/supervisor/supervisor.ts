@@ -5,7 +5,10 @@ import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { spawnChild, type Child, type ChildEndState } from "./child.ts";
 import { killAllChildren } from "./child-registry.ts";
+import { CgroupLimiter, type CgroupSlot } from "./cgroup.ts";
+import { limitHint } from "./limit-hints.ts";
 import { LogRing } from "./log-ring.ts";
+import { liveGroupMembers } from "./process-group.ts";
 import { WarmPools } from "./pool.ts";
 import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
 
@@ -19,6 +22,8 @@ export interface LaunchPlan {
   packageDir: string;
   network: NetworkPolicy;
   maxSessions: number;
+  /** sandbox overrides the instance's --sandbox for this server (absent: the instance's mode). */
+  sandbox?: SandboxMode;
   limits?: ResourceLimits;
   readOnlyPaths?: string[];
 }
@@ -49,9 +54,14 @@ export class Supervisor {
   private readonly perServer = new Map<string, number>();
   private stopping = false;
   private readonly pools: WarmPools;
+  /** cgroups places limited children in their own cgroup, when this host allows it. */
+  private readonly cgroups: CgroupLimiter | undefined;
 
   constructor(private readonly opts: SupervisorOptions) {
     mkdirSync(opts.sessionsDir, { recursive: true, mode: 0o700 });
+    const prepared = CgroupLimiter.prepare(opts.protections.cgroupV2);
+    this.cgroups = prepared instanceof CgroupLimiter ? prepared : undefined;
+    if (!this.cgroups && "reason" in prepared) log.info("per-child memory.max/pids.max not applied (prlimit limits only)", { reason: prepared.reason });
     // The pool spawns through the same path as sessions, so limits and cleanup are shared.
     this.pools = new WarmPools((plan) => (this.canSpawnIdle() ? this.spawn(plan) : undefined));
   }
@@ -99,13 +109,14 @@ export class Supervisor {
     mkdirSync(workDir, { mode: 0o700 });
     let wrapped;
     try {
-      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths }, this.opts.protections);
+      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: plan.sandbox ?? this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths }, this.opts.protections);
     } catch (e) {
       rmSync(workDir, { recursive: true, force: true });
       throw e;
     }
     const logs = this.opts.logsFor?.(plan.serverKey);
     for (const w of wrapped.warnings) logs?.push("hearth", `warning: ${w}`);
+    let slot: CgroupSlot | undefined;
     const child = spawnChild({
       argv: wrapped.argv,
       env: { ...plan.env, ...wrapped.env },
@@ -114,7 +125,9 @@ export class Supervisor {
       leaderIsWrapper: wrapped.leaderIsWrapper,
       maxMessageBytes: this.opts.maxMessageBytes,
       logs,
+      explainExit: (exit) => limitHint({ ...exit, oomKills: slot?.oomKills() ?? 0 }, plan.limits),
     });
+    slot = this.placeInCgroup(id, child, plan, logs);
     this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
     const lease: Lease = { id, serverKey: plan.serverKey, child, sandboxed: wrapped.sandboxed, release: (reason) => child.stop({ reason }) };
     this.live.set(id, lease);
@@ -123,10 +136,23 @@ export class Supervisor {
       this.live.delete(id);
       this.perServer.set(plan.serverKey, Math.max(0, this.count(plan.serverKey) - 1));
       rmSync(workDir, { recursive: true, force: true });
+      slot?.remove();
       childEnds.inc({ state: end.state });
       log.debug("session child ended", { server: plan.serverKey, lease: id, state: end.state });
     });
     return lease;
+  }
+
+  // memory.max and pids.max apply only where cgroup v2 is delegated; prlimit's limits apply regardless.
+  private placeInCgroup(id: string, child: Child, plan: LaunchPlan, logs: LogRing | undefined): CgroupSlot | undefined {
+    const { memoryBytes, pids } = plan.limits ?? {};
+    if (!this.cgroups || child.pid === undefined || (memoryBytes === undefined && pids === undefined)) return undefined;
+    try {
+      return this.cgroups.place(id, [child.pid, ...liveGroupMembers(child.pid)], { memoryBytes, pids });
+    } catch (e) {
+      logs?.push("hearth", `warning: cgroup limits not applied: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** shutdown refuses new leases and ends every child (graceful, then forced). */
