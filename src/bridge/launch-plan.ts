@@ -1,4 +1,5 @@
 import type { Deployment } from "../deploy/deployments.ts";
+import { resourceLimitsOf, withDefaults } from "../deploy/settings.ts";
 import { startArgv } from "../installer/installer.ts";
 import type { VersionRow } from "../registry/catalog.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
@@ -15,12 +16,15 @@ export function launchPlanFor(serverKey: string, deployment: Deployment, version
   const runs = (version.manifest as NormalisedManifest).runs;
   if (!installed || !runs) throw new AppError("unavailable", `${serverKey} has no start command yet; deploy it again`);
   const { argv, env } = startArgv(installed, runs, config);
+  const settings = withDefaults(deployment.settings);
   return {
     serverKey,
     argv,
     env,
     packageDir: installed.dir,
-    network: deployment.settings.network,
-    maxSessions: deployment.settings.maxSessions,
+    network: settings.network,
+    maxSessions: settings.maxSessions,
+    ...(settings.sandbox ? { sandbox: settings.sandbox } : {}),
+    limits: resourceLimitsOf(settings.limits),
   };
 }

@@ -10,10 +10,11 @@ import type { Deployment } from "./deployments.ts";
 
 const BACKOFF_MS = [250, 1000, 4000];
 
-/** ProbeOutcome is a stored snapshot, plus whether the server kept crashing (a crash loop). */
+/** ProbeOutcome is a stored snapshot, plus whether the server kept crashing (a crash loop) and how its last child ended. */
 export interface ProbeOutcome {
   snapshot: Snapshot;
   crashLoop: boolean;
+  lastExit?: string;
 }
 
 /**
@@ -30,15 +31,25 @@ export async function probeDeployment(ctx: AppContext, serverKey: string, deploy
   }
   if (!ctx.supervisor) throw new Error("probeDeployment needs a supervisor");
   let last = "";
+  let lastExit: string | undefined;
   for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {
     const lease = ctx.supervisor.lease({ ...launchPlanFor(serverKey, deployment, version, empty.value), maxSessions: Number.MAX_SAFE_INTEGER });
-    const stderr = () => lease.child.logs.tail(30, "stderr").map((l) => l.text).join("\n");
+    // The child's own end (with the limit it hit, if any) goes last: the probe keeps the tail of this text.
+    const stderr = () => {
+      const end = lease.child.state;
+      const lines = lease.child.logs.tail(30, "stderr").map((l) => l.text);
+      return [...lines, ...(end.state === "failed" ? [end.error.message] : [])].join("\n");
+    };
     const r = await probeTools(new ChildTransport(lease), { timeoutMs: 30_000, stderrTail: stderr });
     await lease.release("probe finished");
     if (r.ok) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, r) };
-    if (r.needsConfig) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: r.error }) };
+    // A child stopped by a resource limit crashed; whatever its stderr says, config is not what it lacks.
+    const end = lease.child.state;
+    const hitLimit = end.state === "failed" && end.error.extra.limit !== undefined;
+    if (r.needsConfig && !hitLimit) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: r.error }) };
     last = r.error;
+    lastExit = end.state === "failed" ? end.error.message : undefined;
     if (attempt < BACKOFF_MS.length) await Bun.sleep(BACKOFF_MS[attempt]!);
   }
-  return { crashLoop: true, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], error: last }) };
+  return { crashLoop: true, lastExit, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], error: last }) };
 }

@@ -6,13 +6,15 @@ import { sseResponse } from "../http/sse.ts";
 import { findServer } from "../registry/catalog.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
-import { getDeployment } from "./deployments.ts";
+import { getDeployment, saveDeploymentSettings } from "./deployments.ts";
+import { applySettingsPatch, parseSettingsPatch } from "./settings.ts";
+import { warmDeployment } from "./warm.ts";
 
 function ownedServer(ctx: AppContext, request: Request, ns: string, name: string, scope: "publish" | "read") {
   const user = requireUser(ctx, request, scope);
   const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), `${ns}/${name}`);
   if (user.role !== "admin" && server.ownerUserId !== user.id) throw new AppError("forbidden", `only the owners of ${server.namespace} and admins manage this server's deployment`);
-  return server;
+  return { server, admin: user.role === "admin" };
 }
 
 /** deployRoutes deploy servers, show deployment state and stream server logs (owners and admins). */
@@ -20,10 +22,12 @@ export function deployRoutes(ctx: AppContext) {
   return new Elysia({ name: "deploy" })
     .post(
       "/api/v1/servers/:ns/:name/deploy",
-      async ({ params, query, request }) => {
-        const server = ownedServer(ctx, request, params.ns, params.name, "publish");
+      async ({ params, query, request, body }) => {
+        const { server, admin } = ownedServer(ctx, request, params.ns, params.name, "publish");
         if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
-        const run = ctx.deployer.deploy(server, query.version ?? "latest");
+        // The body is optional: `{ "settings": {...} }` changes the server's settings with this deploy.
+        const settings = body && typeof body === "object" && "settings" in body ? parseSettingsPatch((body as { settings: unknown }).settings) : undefined;
+        const run = ctx.deployer.deploy(server, query.version ?? "latest", settings && { patch: settings, admin });
         if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
           const end = await run.done;
           if (end.phase === "failed") throw new AppError("unavailable", end.message);
@@ -36,22 +40,36 @@ export function deployRoutes(ctx: AppContext) {
           return unsubscribe;
         });
       },
-      { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
+      { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version, optionally with new settings (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
     )
     .get(
       "/api/v1/servers/:ns/:name/deployment",
       ({ params, request }) => {
-        const server = ownedServer(ctx, request, params.ns, params.name, "read");
+        const { server } = ownedServer(ctx, request, params.ns, params.name, "read");
         const d = getDeployment(ctx.dbh, server.id);
         if (!d) return { state: "not-deployed" };
         return { state: d.state, error: d.error, versionId: d.versionId, settings: d.settings, activeSessions: ctx.supervisor?.count(server.qualifiedName) ?? 0, updatedAt: new Date(d.updatedAt).toISOString() };
       },
       { detail: { summary: "A server's deployment state", tags: ["hosting"] } },
     )
+    .patch(
+      "/api/v1/servers/:ns/:name/deployment",
+      ({ params, request, body }) => {
+        const { server, admin } = ownedServer(ctx, request, params.ns, params.name, "publish");
+        const d = getDeployment(ctx.dbh, server.id);
+        if (!d) throw new AppError("not_found", `${server.qualifiedName} is not deployed yet: pass the settings with its first deploy`);
+        const patch = parseSettingsPatch(body && typeof body === "object" && "settings" in body ? (body as { settings: unknown }).settings : body);
+        const next = saveDeploymentSettings(ctx.dbh, d, applySettingsPatch(d.settings, patch, { admin }));
+        // The warm pool is keyed by the launch plan, so new limits or sandbox replace its children.
+        warmDeployment(ctx, server.qualifiedName, next);
+        return { state: next.state, settings: next.settings };
+      },
+      { detail: { summary: "Change a server's deployment settings (sandbox, network, pool, limits, session policy); new sessions use them", tags: ["hosting"] } },
+    )
     .get(
       "/api/v1/servers/:ns/:name/logs",
       ({ params, query, request }) => {
-        const server = ownedServer(ctx, request, params.ns, params.name, "read");
+        const { server } = ownedServer(ctx, request, params.ns, params.name, "read");
         const ring = ctx.logs?.get(server.qualifiedName);
         // History comes from the log store (it outlives restarts); the live tail from the ring.
         const n = Math.min(query.tail ?? 200, 2000);

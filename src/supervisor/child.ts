@@ -251,7 +251,7 @@ class ChildProcess implements Child {
     if (code === 0) return { state: "exited", code, signal, reason: "exited on its own" };
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const why = this.opts.explainExit?.({ code, signal, stderrTail: this.stderrTail });
-    const error = new AppError("unavailable", `${this.label} ${how}${why ? `: ${why}` : ""}`, { extra: { code, signal } });
+    const error = new AppError("unavailable", `${this.label} ${how}${why ? `: ${why}` : ""}`, { extra: { code, signal, ...(why ? { limit: why } : {}) } });
     return { state: "failed", error, code, signal, stderrTail: [...this.stderrTail] };
   }
 

@@ -125,7 +125,8 @@ export class Supervisor {
       leaderIsWrapper: wrapped.leaderIsWrapper,
       maxMessageBytes: this.opts.maxMessageBytes,
       logs,
-      explainExit: (exit) => limitHint({ ...exit, oomKills: slot?.oomKills() ?? 0 }, plan.limits),
+      // memory.max is only blamed where it was applied (a cgroup slot exists).
+      explainExit: (exit) => limitHint({ ...exit, oomKills: slot?.oomKills() ?? 0 }, slot ? plan.limits : { ...plan.limits, memoryBytes: undefined, pids: undefined }),
     });
     slot = this.placeInCgroup(id, child, plan, logs);
     this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
