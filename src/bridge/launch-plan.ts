@@ -24,6 +24,7 @@ export function launchPlanFor(serverKey: string, deployment: Deployment, version
     packageDir: installed.dir,
     network: settings.network,
     maxSessions: settings.maxSessions,
+    sessionPolicy: settings.sessionPolicy,
     ...(settings.sandbox ? { sandbox: settings.sandbox } : {}),
     limits: resourceLimitsOf(settings.limits),
   };

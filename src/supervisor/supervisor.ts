@@ -9,7 +9,8 @@ import { CgroupLimiter, type CgroupSlot } from "./cgroup.ts";
 import { limitHint } from "./limit-hints.ts";
 import { LogRing } from "./log-ring.ts";
 import { liveGroupMembers } from "./process-group.ts";
-import { WarmPools } from "./pool.ts";
+import { signatureOf, WarmPools } from "./pool.ts";
+import { SharedChild } from "./shared-child.ts";
 import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
 
 const log = logger("supervisor");
@@ -22,6 +23,8 @@ export interface LaunchPlan {
   packageDir: string;
   network: NetworkPolicy;
   maxSessions: number;
+  /** sessionPolicy `shared` lets one child serve up to maxSessions sessions of the same plan (see shared-child.ts). */
+  sessionPolicy?: "per-session" | "shared";
   /** sandbox overrides the instance's --sandbox for this server (absent: the instance's mode). */
   sandbox?: SandboxMode;
   limits?: ResourceLimits;
@@ -52,6 +55,8 @@ export interface Lease {
 export class Supervisor {
   private readonly live = new Map<string, Lease>();
   private readonly perServer = new Map<string, number>();
+  /** shared holds the live shared children, by launch-plan signature. */
+  private readonly shared = new Map<string, SharedChild>();
   private stopping = false;
   private readonly pools: WarmPools;
   /** cgroups places limited children in their own cgroup, when this host allows it. */
@@ -79,6 +84,10 @@ export class Supervisor {
   /** lease gives a new session a child: a warm one from the server's pool when the plan matches, else a cold spawn. */
   lease(plan: LaunchPlan): Lease {
     if (this.stopping) throw new AppError("unavailable", "Hearth is shutting down");
+    return plan.sessionPolicy === "shared" ? this.leaseShared(plan) : this.leaseOwn(plan);
+  }
+
+  private leaseOwn(plan: LaunchPlan): Lease {
     const warm = this.pools.take(plan);
     if (warm) return warm;
     if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${this.opts.maxChildren} server processes; try again shortly`);
@@ -86,6 +95,27 @@ export class Supervisor {
       throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
     }
     return this.spawn(plan);
+  }
+
+  // A session of a shared server joins the live child of its plan, or starts one (warm or cold).
+  private leaseShared(plan: LaunchPlan): Lease {
+    const signature = signatureOf(plan);
+    let shared = this.shared.get(signature);
+    if (!shared?.alive) {
+      const base = this.leaseOwn(plan);
+      const created = new SharedChild(base.child, base.sandboxed, () => {
+        if (this.shared.get(signature) === created) this.shared.delete(signature);
+        void base.release("its last session ended");
+      });
+      void base.child.ended.then(() => {
+        if (this.shared.get(signature) === created) this.shared.delete(signature);
+      });
+      this.shared.set(signature, (shared = created));
+    }
+    if (shared.size >= plan.maxSessions) throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
+    const id = crypto.randomUUID();
+    const channel = shared.attach(id.slice(0, 8));
+    return { id, serverKey: plan.serverKey, child: channel, sandboxed: shared.sandboxed, release: (reason) => channel.stop({ reason }) };
   }
 
   /** warm keeps `size` spawned, unused children ready for config-free sessions of this plan (0 drains). */
