@@ -16,12 +16,17 @@ export function launchPlanFor(serverKey: string, deployment: Deployment, version
   const runs = (version.manifest as NormalisedManifest).runs;
   if (!installed || !runs) throw new AppError("unavailable", `${serverKey} has no start command yet; deploy it again`);
   const { argv, env } = startArgv(installed, runs, config);
+  return planWithSettings(serverKey, deployment, installed.dir, argv, env);
+}
+
+/** planWithSettings is one child's plan from its argv/env and the deployment's settings (sandbox, network, limits, policy). */
+export function planWithSettings(serverKey: string, deployment: Deployment, packageDir: string, argv: string[], env: Record<string, string>): LaunchPlan {
   const settings = withDefaults(deployment.settings);
   return {
     serverKey,
     argv,
     env,
-    packageDir: installed.dir,
+    packageDir,
     network: settings.network,
     maxSessions: settings.maxSessions,
     sessionPolicy: settings.sessionPolicy,

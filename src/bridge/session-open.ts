@@ -7,7 +7,7 @@ import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { Lease } from "../supervisor/supervisor.ts";
 import { rawConfigFromQuery, resolveConnectionConfig } from "./connection-config.ts";
-import { launchPlanFor } from "./launch-plan.ts";
+import { resolveLaunchPlan } from "./smithery-launch.ts";
 
 /** OpenedSession is a leased child for one client session, with the limits that apply to it. */
 export interface OpenedSession {
@@ -32,7 +32,7 @@ export function requireConnectPrincipal(p: Principal): void {
  * server exists for this caller (private ones are 404 to others), check it is deployed, resolve and
  * validate the config (422 in Smithery's shape), then lease a child from the supervisor.
  */
-export function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): OpenedSession {
+export async function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): Promise<OpenedSession> {
   requireConnectPrincipal(principal);
   const server = findServer(ctx.dbh, viewerOf(principal), qualifiedName);
   const deployment = getDeployment(ctx.dbh, server.id);
@@ -44,7 +44,8 @@ export function openSession(ctx: AppContext, principal: Principal, qualifiedName
   const version = getVersionById(ctx.dbh, deployment.versionId);
   const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
   const config = resolveConnectionConfig(schema, rawConfigFromQuery(params, schema));
-  const lease = ctx.supervisor.lease(launchPlanFor(qualifiedName, deployment, version, config));
+  const plan = await resolveLaunchPlan(ctx, qualifiedName, deployment, version, config);
+  const lease = ctx.supervisor.lease(plan);
   return {
     lease,
     serverId: server.id,

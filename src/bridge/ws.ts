@@ -74,7 +74,7 @@ function watchIdle(ws: Ws): void {
 /** wsBridge takes `/{ns}/{name}/ws` upgrades and relays frames to a per-session child, unchanged. */
 export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: number): Upgrader<WsData> {
   return {
-    tryUpgrade(request: Request, server: Server<WsData>) {
+    async tryUpgrade(request: Request, server: Server<WsData>) {
       const url = new URL(request.url);
       const m = WS_PATH.exec(url.pathname);
       if (!m) return undefined;
@@ -82,7 +82,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
           throw new AppError("bad_request", "this is a WebSocket endpoint: connect with a WebSocket client (subprotocol mcp), or use /mcp for Streamable HTTP");
         }
-        const session = openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
+        const session = await openSession(ctx, resolvePrincipal(ctx.dbh.db, request), `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
         const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), timers: {}, closing: false };

@@ -4,7 +4,7 @@ import { validateConfig } from "../registry/config-schema.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { recordSnapshot, type Snapshot } from "../registry/snapshots.ts";
 import { probeTools } from "../registry/tool-probe.ts";
-import { launchPlanFor } from "../bridge/launch-plan.ts";
+import { resolveLaunchPlan } from "../bridge/smithery-launch.ts";
 import { ChildTransport } from "../supervisor/child-transport.ts";
 import type { Deployment } from "./deployments.ts";
 
@@ -30,10 +30,12 @@ export async function probeDeployment(ctx: AppContext, serverKey: string, deploy
     return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: `needs configuration to list tools (${needs || "required settings"})` }) };
   }
   if (!ctx.supervisor) throw new Error("probeDeployment needs a supervisor");
+  // A commandFunction that throws or loops fails here, and with it the deploy, with its message.
+  const plan = { ...(await resolveLaunchPlan(ctx, serverKey, deployment, version, empty.value)), maxSessions: Number.MAX_SAFE_INTEGER };
   let last = "";
   let lastExit: string | undefined;
   for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {
-    const lease = ctx.supervisor.lease({ ...launchPlanFor(serverKey, deployment, version, empty.value), maxSessions: Number.MAX_SAFE_INTEGER });
+    const lease = ctx.supervisor.lease(plan);
     // The child's own end (with the limit it hit, if any) goes last: the probe keeps the tail of this text.
     const stderr = () => {
       const end = lease.child.state;

@@ -121,21 +121,21 @@ describe("per-server deployment settings", () => {
   it("honours max sessions, idle timeout and max age for new sessions", async () => {
     h.deployFixture("io.github.test/echo-max", "echo-server.ts", {}, { poolSize: 0 });
     expect((await patch("io.github.test/echo-max", { maxSessions: 1, idleTimeoutSec: 42, maxAgeSec: 600 })).status).toBe(200);
-    const first = open("io.github.test/echo-max");
+    const first = await open("io.github.test/echo-max");
     expect(first).toMatchObject({ idleTimeoutMs: 42_000, maxAgeMs: 600_000 });
-    expect(() => open("io.github.test/echo-max")).toThrow("already has its maximum of 1 sessions");
+    await expect(open("io.github.test/echo-max")).rejects.toThrow("already has its maximum of 1 sessions");
     await first.lease.release("test done");
   });
 
   it("honours a per-server sandbox and limits: a server set to bwrap runs sandboxed on an instance started with --sandbox none", async () => {
     h.deployFixture("io.github.test/echo-sandbox", "echo-server.ts", {}, { poolSize: 0 });
-    const plain = open("io.github.test/echo-sandbox");
+    const plain = await open("io.github.test/echo-sandbox");
     expect(plain.lease.sandboxed).toBe(false);
     await plain.lease.release("test done");
     const usable = h.hosting.supervisor["opts"].protections.bwrap.usable;
     const r = await patch("io.github.test/echo-sandbox", { sandbox: usable ? "bwrap" : "auto", limits: { openFiles: 99 } });
     expect(r.status).toBe(200);
-    const s = open("io.github.test/echo-sandbox");
+    const s = await open("io.github.test/echo-sandbox");
     expect(s.lease.sandboxed).toBe(usable);
     // prlimit sets the limits on itself and then execs, so the leader has them a moment after spawn.
     const limits = () => readFileSync(`/proc/${s.lease.child.pid}/limits`, "utf8");
