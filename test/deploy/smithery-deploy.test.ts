@@ -117,6 +117,18 @@ describe("smithery.yaml commandFunction deploys", () => {
     expect(h.hosting.supervisor.count()).toBe(before);
   }, 90_000);
 
+  it("marks a server that crashes at every start failed after its retries, with its stderr tail", async () => {
+    const fn = "() => ({ command: 'node', args: ['-e', 'console.error(\\'fatal: no licence key\\'); process.exit(3)'] })";
+    await publish("io.github.test/greeter-crashes", smitheryYaml(fn));
+    const d = await deploy("io.github.test/greeter-crashes");
+    expect(d.status).toBe(503);
+    expect(d.body.error).toContain("keeps crashing at start");
+    expect(d.body.error).toContain("exited with code 3");
+    expect(d.body.error).toContain("fatal: no licence key");
+    const state = await (await fetch(`${h.server.url}/api/v1/servers/io.github.test/greeter-crashes/deployment`, { headers: auth() })).json();
+    expect(state).toMatchObject({ state: "failed", activeSessions: 0 });
+  }, 90_000);
+
   it("is not deployable without the built package, and says why", async () => {
     expect((await publish("io.github.test/greeter-bare", smitheryYaml("() => ({ command: 'node', args: ['x.js'] })"), false)).status).toBe(201);
     const d = await deploy("io.github.test/greeter-bare");
