@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/websocket.js";
 import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "bun:test";
@@ -87,6 +88,16 @@ describe("shared session policy", () => {
     const c = await connect("io.github.test/shared-roots");
     expect(JSON.parse(text(await c.callTool({ name: "pid", arguments: {} }))).pid).not.toBe(before);
     await c.close();
+  });
+
+  it("shares the child between a Streamable HTTP session and a WebSocket session", async () => {
+    const ws = await connect("io.github.test/shared-roots");
+    const http = new Client({ name: "t", version: "1" });
+    await http.connect(new StreamableHTTPClientTransport(new URL(h.httpUrl("io.github.test/shared-roots")), { requestInit: { headers: { authorization: `Bearer ${h.key}` } } }));
+    const [a, b] = await Promise.all([ws, http].map(async (c) => JSON.parse(text(await c.callTool({ name: "pid", arguments: {} }))).pid as number));
+    expect(a).toBe(b);
+    expect(h.hosting.supervisor.count("io.github.test/shared-roots")).toBe(1);
+    await Promise.all([ws.close(), http.close()]);
   });
 
   it("caps a shared child at the server's max sessions", async () => {
