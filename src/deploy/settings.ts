@@ -7,8 +7,10 @@ import type { ResourceLimits } from "../supervisor/sandbox.ts";
  * DEFAULT_LIMITS bound every child unless its server says otherwise: 8 GiB of address space (about
  * 2 GiB of usable heap for a Bun server; Bun itself needs ≥ 512 MiB to start), 1 GiB of real
  * memory and 256 processes where cgroups are delegated, 4096 open files, one CPU-hour.
+ * RLIMIT_NPROC counts every task (threads too) of the uid, Hearth's and all children's together,
+ * so its default is a host-wide fork-bomb stop, not a per-child budget (pids.max is that).
  */
-export const DEFAULT_LIMITS: DeploymentLimits = { addressSpaceMiB: 8192, memoryMiB: 1024, openFiles: 4096, processes: 4096, pids: 256, cpuSeconds: 3600 };
+export const DEFAULT_LIMITS: DeploymentLimits = { addressSpaceMiB: 8192, memoryMiB: 1024, openFiles: 4096, processes: 16384, pids: 256, cpuSeconds: 3600 };
 
 /** DEFAULT_SETTINGS mirror Smithery's hosting (5 minutes idle, one child per session) plus one warm child. */
 export const DEFAULT_SETTINGS: DeploymentSettings = {

@@ -12,7 +12,8 @@ export interface ExitFacts {
 // What runtimes print when an allocation fails: Bun/JSC, Node/V8, glibc/errno, C++.
 const OUT_OF_MEMORY = /out of memory|cannot allocate memory|bad_alloc|allocation failed|ENOMEM/i;
 const TOO_MANY_FILES = /EMFILE|too many open files/i;
-const NO_PROCESSES = /EAGAIN|resource temporarily unavailable|fork failed|can't fork|cannot fork/i;
+// Only fork/spawn failures: a bare EAGAIN is as often a socket's "try again" as a process limit.
+const NO_PROCESSES = /(fork|spawn|thread)[^\n]*(EAGAIN|resource temporarily unavailable)|fork failed|can't fork|cannot fork|posix_spawn.*EAGAIN/i;
 
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
