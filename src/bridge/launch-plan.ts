@@ -1,4 +1,5 @@
 import type { Deployment } from "../deploy/deployments.ts";
+import { resourceLimitsOf, withDefaults } from "../deploy/settings.ts";
 import { startArgv } from "../installer/installer.ts";
 import type { VersionRow } from "../registry/catalog.ts";
 import type { JsonSchemaObject, NormalisedManifest } from "../registry/manifest.ts";
@@ -16,13 +17,27 @@ export function launchPlanFor(serverKey: string, deployment: Deployment, version
   const runs = (version.manifest as NormalisedManifest).runs;
   if (!installed || !runs) throw new AppError("unavailable", `${serverKey} has no start command yet; deploy it again`);
   const { argv, env } = startArgv(installed, runs, config);
+  return planWithSettings(serverKey, deployment, installed.dir, argv, env, secretsOf(version, config));
+}
+
+/** secretsOf lists the config's secret values, which the child's logged stderr never shows. */
+export function secretsOf(version: VersionRow, config: Record<string, unknown>): string[] {
+  return secretValues((version.configSchema ?? undefined) as JsonSchemaObject | undefined, config);
+}
+
+/** planWithSettings is one child's plan from its argv/env and the deployment's settings (sandbox, network, limits, policy). */
+export function planWithSettings(serverKey: string, deployment: Deployment, packageDir: string, argv: string[], env: Record<string, string>, redact: string[]): LaunchPlan {
+  const settings = withDefaults(deployment.settings);
   return {
     serverKey,
     argv,
     env,
-    packageDir: installed.dir,
-    network: deployment.settings.network,
-    maxSessions: deployment.settings.maxSessions,
-    redact: secretValues((version.configSchema ?? undefined) as JsonSchemaObject | undefined, config),
+    packageDir,
+    network: settings.network,
+    maxSessions: settings.maxSessions,
+    sessionPolicy: settings.sessionPolicy,
+    ...(settings.sandbox ? { sandbox: settings.sandbox } : {}),
+    limits: resourceLimitsOf(settings.limits),
+    redact,
   };
 }

@@ -52,7 +52,9 @@ export function childGoneMessage(session: OpenedSession): { message: string; std
   const end = session.lease.child.state;
   const tail = end.state === "failed" ? end.stderrTail.join("\n") : session.lease.child.logs.tail(20, "stderr").map((l) => l.text).join("\n");
   const how = end.state === "failed" || end.state === "exited" ? (end.code !== null ? `exit code ${end.code}` : end.signal ? `signal ${end.signal}` : end.state) : end.state;
-  return { message: `the server process ended (${how}) before answering`, stderrTail: tail };
+  // A resource limit that stopped it is the most useful thing to tell the client.
+  const limit = end.state === "failed" && typeof end.error.extra.limit === "string" ? `: ${end.error.extra.limit}` : "";
+  return { message: `the server process ended (${how}${limit}) before answering`, stderrTail: tail };
 }
 
 /** logNotification is an MCP log message from Hearth itself (idle and age limits announce themselves this way). */

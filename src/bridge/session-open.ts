@@ -10,7 +10,7 @@ import { keyringOf } from "../secrets/keyring.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { Lease } from "../supervisor/supervisor.ts";
 import { rawConfigFromQuery, resolveConnectionConfig } from "./connection-config.ts";
-import { launchPlanFor } from "./launch-plan.ts";
+import { resolveLaunchPlan } from "./smithery-launch.ts";
 
 /** OpenedSession is a leased child for one client session, with the limits that apply to it. */
 export interface OpenedSession {
@@ -53,7 +53,7 @@ export function requireConnectPrincipal(p: Principal): void {
  * config (the caller's own `profile=`, overridden by `config=` and dot-notation parameters) and
  * validate it (422 in Smithery's shape), then lease a child from the supervisor.
  */
-export function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): OpenedSession {
+export async function openSession(ctx: AppContext, principal: Principal, qualifiedName: string, params: URLSearchParams): Promise<OpenedSession> {
   requireConnectPrincipal(principal);
   const server = findServer(ctx.dbh, viewerOf(principal), qualifiedName);
   requireKeyNamespace(principal, server.namespace);
@@ -68,7 +68,8 @@ export function openSession(ctx: AppContext, principal: Principal, qualifiedName
   const profileId = params.get("profile");
   const base = profileId !== null ? profileConfigFor(ctx.dbh, keyringOf(ctx), principal, server.id, profileId) : {};
   const config = resolveConnectionConfig(schema, rawConfigFromQuery(params, schema, base), { hideValues: profileId !== null });
-  const lease = ctx.supervisor.lease(launchPlanFor(qualifiedName, deployment, version, config));
+  const plan = await resolveLaunchPlan(ctx, qualifiedName, deployment, version, config);
+  const lease = ctx.supervisor.lease(plan);
   return {
     lease,
     serverId: server.id,

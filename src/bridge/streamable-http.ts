@@ -142,7 +142,7 @@ export class StreamableHttpBridge {
     if (frame.kind === "request" && frame.method === "initialize") {
       if (sid !== null) return rpcError(400, -32600, "Invalid Request: initialize opens a new session; send it without an Mcp-Session-Id header");
       const version = parsed(text).params?.protocolVersion;
-      const session = this.open(request, url, name);
+      const session = await this.open(request, url, name);
       return session.request({ id: frame.id, text, json, initialize: true, prime: !json && typeof version === "string" && version >= FIRST_PRIMING_VERSION, progressToken: progressTokenOf(text) });
     }
     if (sid === null) return rpcError(400, -32000, NO_SESSION);
@@ -187,10 +187,10 @@ export class StreamableHttpBridge {
   }
 
   // Auth, visibility, config (422) and the lease all happen in openSession, before any child starts.
-  private open(request: Request, url: URL, name: string): HttpSession {
+  private async open(request: Request, url: URL, name: string): Promise<HttpSession> {
     const principal = resolvePrincipal(this.ctx.dbh.db, request);
     enforceRate(this.ctx, request, "session", principal);
-    const opened = openSession(this.ctx, principal, name, url.searchParams);
+    const opened = await openSession(this.ctx, principal, name, url.searchParams);
     const id = randomBytes(24).toString("base64url");
     let session: HttpSession;
     try {

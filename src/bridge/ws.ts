@@ -79,7 +79,7 @@ function watchIdle(ws: Ws): void {
 /** wsBridge takes `/{ns}/{name}/ws` upgrades and relays frames to a per-session child, unchanged. */
 export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: number): Upgrader<WsData> {
   return {
-    tryUpgrade(request: Request, server: Server<WsData>) {
+    async tryUpgrade(request: Request, server: Server<WsData>) {
       const url = new URL(request.url);
       const m = WS_PATH.exec(url.pathname);
       if (!m) return undefined;
@@ -89,7 +89,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         }
         const principal = resolvePrincipal(ctx.dbh.db, request);
         enforceRate(ctx, request, "session", principal);
-        const session = openSession(ctx, principal, `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
+        const session = await openSession(ctx, principal, `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
         const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), keyCheckedGen: revocationCount(), timers: {}, closing: false };

@@ -1,3 +1,5 @@
+import { isAppError } from "../shared/app-error.ts";
+import { parseSettingsPatch, type SettingsPatch } from "../deploy/settings.ts";
 import { UsageError, type Command } from "./command.ts";
 
 interface ProgressEvent {
@@ -27,24 +29,60 @@ async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Prog
   }
 }
 
+/**
+ * settingsFromFlags turns `--set key=value` pairs (dot notation for limits, like connection params)
+ * into a validated settings change; `--sandbox` itself is the instance-wide config flag.
+ */
+export function settingsFromFlags(pairs: readonly string[]): SettingsPatch | undefined {
+  if (pairs.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--set takes key=value (e.g. --set sandbox=bwrap --set limits.memoryMiB=512), got ${JSON.stringify(pair)}`);
+    const [key, raw] = [pair.slice(0, eq), pair.slice(eq + 1)];
+    const value = /^\d+$/.test(raw) ? Number(raw) : raw;
+    const path = key.split(".");
+    let node = out;
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[path.at(-1)!] = value;
+  }
+  try {
+    return parseSettingsPatch(out);
+  } catch (e) {
+    const details = isAppError(e) ? (e.details ?? []).map((d) => d.message).join("; ") : String(e);
+    throw new UsageError(`bad --set: ${details}`);
+  }
+}
+
 /** deploy asks a running Hearth to deploy a server and shows its progress as it streams. */
 export const deployCommand: Command = {
   name: "deploy",
   summary: "deploy a published server on a running Hearth, with live progress",
-  usage: "hearth deploy ns/name [--version V] [--url URL] [--key KEY]",
+  usage: "hearth deploy ns/name [--version V] [--set key=value ...] [--url URL] [--key KEY]",
   flags: [
     { name: "version", type: "string", help: "version to deploy", defaultText: "latest" },
     { name: "url", type: "string", help: "the Hearth to deploy on", defaultText: "--public-url" },
     { name: "key", type: "string", help: "API key with the publish scope (or HEARTH_API_KEY)" },
+    {
+      name: "set",
+      type: "string",
+      multiple: true,
+      help: "a per-server setting: sandbox=auto|bwrap|none, network=host|none, poolSize, maxSessions, idleTimeoutSec, maxAgeSec, sessionPolicy=per-session|shared, limits.memoryMiB|addressSpaceMiB|openFiles|processes|pids|cpuSeconds",
+    },
   ],
   async run({ config, flags, positionals }) {
     const name = positionals[0];
     if (!name || positionals.length > 1 || !name.includes("/")) throw new UsageError("give exactly one server as namespace/name");
     const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
     if (!key) throw new UsageError("deploy needs --key or HEARTH_API_KEY (a key with the publish scope)");
+    const settings = settingsFromFlags((flags.set as string[] | undefined) ?? []);
     const base = String(flags.url ?? config.publicUrl).replace(/\/+$/, "");
     const q = flags.version ? `?version=${encodeURIComponent(String(flags.version))}` : "";
-    const r = await fetch(`${base}/api/v1/servers/${name}/deploy${q}`, { method: "POST", headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" } }).catch((e: Error) => {
+    const r = await fetch(`${base}/api/v1/servers/${name}/deploy${q}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, accept: "text/event-stream", ...(settings ? { "content-type": "application/json" } : {}) },
+      ...(settings ? { body: JSON.stringify({ settings }) } : {}),
+    }).catch((e: Error) => {
       throw new UsageError(`cannot reach ${base}: ${e.message}`);
     });
     if (!r.ok || !r.body) {

@@ -173,13 +173,31 @@ export const toolSnapshots = sqliteTable(
   (t) => [index("tool_snapshots_version_idx").on(t.versionId)],
 );
 
-/** DeploymentSettings are the operator's knobs for one hosted server. */
+/** DeploymentSettings are the operator's knobs for one hosted server (validated in src/deploy/settings.ts). */
 export interface DeploymentSettings {
   maxSessions: number;
   idleTimeoutSec: number;
   maxAgeSec: number;
   network: "host" | "none";
   poolSize: number;
+  /** sandbox overrides the instance's --sandbox for this server; absent means the instance's mode. */
+  sandbox?: "auto" | "bwrap" | "none";
+  sessionPolicy: "per-session" | "shared";
+  limits: DeploymentLimits;
+}
+
+/** DeploymentLimits cap each child of a server; MiB and seconds, turned into bytes for prlimit/cgroups. */
+export interface DeploymentLimits {
+  /** addressSpaceMiB is RLIMIT_AS; Bun reserves much virtual memory, so about a quarter of it is usable heap. */
+  addressSpaceMiB?: number;
+  /** memoryMiB is cgroup v2 memory.max: real memory, where cgroups are delegated. */
+  memoryMiB?: number;
+  openFiles?: number;
+  /** processes is RLIMIT_NPROC: counted per uid across the host (not for root). */
+  processes?: number;
+  /** pids is cgroup v2 pids.max for one child and its descendants. */
+  pids?: number;
+  cpuSeconds?: number;
 }
 
 /** deployments say which version of a server is hosted here, how to start it, and in what state. */

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { DeploymentSettings } from "../db/schema.ts";
 import type { AppContext } from "../http/context.ts";
 import { installRunSpec, type InstallProgress } from "../installer/installer.ts";
 import { getVersion, type ServerRow, type VersionRow } from "../registry/catalog.ts";
@@ -6,7 +7,8 @@ import type { NormalisedManifest } from "../registry/manifest.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { deploys, installDuration } from "../metrics/metrics.ts";
 import { logger } from "../shared/log.ts";
-import { setDeploymentState } from "./deployments.ts";
+import { getDeployment, setDeploymentState } from "./deployments.ts";
+import { applySettingsPatch, withDefaults, type SettingsPatch } from "./settings.ts";
 import { probeDeployment } from "./probe.ts";
 import { warmDeployment } from "./warm.ts";
 
@@ -37,12 +39,17 @@ export class Deployer {
     return this.running.get(serverId);
   }
 
-  /** deploy starts (or joins) a deploy of the given version (default: latest) and returns its run. */
-  deploy(server: ServerRow, version = "latest"): DeployRun {
+  /**
+   * deploy starts (or joins) a deploy of the given version (default: latest) and returns its run.
+   * A settings change given with it is checked before anything starts and applies to this deploy.
+   */
+  deploy(server: ServerRow, version = "latest", change?: { patch: SettingsPatch; admin: boolean }): DeployRun {
     const existing = this.running.get(server.id);
     if (existing) return existing;
     const v = getVersion(this.ctx.dbh, server.id, version);
     if (!v.deployable) throw new AppError("invalid", `${server.qualifiedName}@${v.version} can't be deployed here: ${v.notDeployableReason ?? "no runnable package"}`);
+    const current = withDefaults(getDeployment(this.ctx.dbh, server.id)?.settings);
+    const settings = change ? applySettingsPatch(current, change.patch, { admin: change.admin }) : current;
     const events: DeployEvent[] = [];
     const listeners = new Set<(e: DeployEvent) => void>();
     const emit = (e: DeployEvent) => {
@@ -57,16 +64,16 @@ export class Deployer {
       },
       done: Promise.resolve(undefined as unknown as DeployEvent),
     };
-    run.done = this.execute(server, v, emit).finally(() => this.running.delete(server.id));
+    run.done = this.execute(server, v, settings, emit).finally(() => this.running.delete(server.id));
     this.running.set(server.id, run);
     return run;
   }
 
-  private async execute(server: ServerRow, v: VersionRow, emit: (e: DeployEvent) => void): Promise<DeployEvent> {
+  private async execute(server: ServerRow, v: VersionRow, settings: DeploymentSettings, emit: (e: DeployEvent) => void): Promise<DeployEvent> {
     const key = server.qualifiedName;
     const manifest = v.manifest as NormalisedManifest;
     emit({ phase: "queued", message: `deploying ${key}@${v.version}` });
-    setDeploymentState(this.ctx.dbh, server.id, "installing", { versionId: v.id, error: null });
+    setDeploymentState(this.ctx.dbh, server.id, "installing", { versionId: v.id, error: null, settings });
     try {
       if (!manifest.runs) throw new AppError("invalid", "this version has nothing Hearth can run");
       const installStarted = performance.now();
@@ -80,8 +87,8 @@ export class Deployer {
       installDuration.observe({ result: installed.cached ? "cached" : "installed" }, (performance.now() - installStarted) / 1000);
       const deployment = setDeploymentState(this.ctx.dbh, server.id, "installing", { versionId: v.id, installed });
       emit({ phase: "probing", message: "starting it once without config to list its tools" });
-      const { snapshot, crashLoop } = await probeDeployment(this.ctx, key, deployment, v);
-      if (crashLoop) throw new AppError("unavailable", `the server keeps crashing at start:\n${snapshot.error ?? ""}`.slice(0, 4000));
+      const { snapshot, crashLoop, lastExit } = await probeDeployment(this.ctx, key, deployment, v);
+      if (crashLoop) throw new AppError("unavailable", `the server keeps crashing at start${lastExit ? ` (${lastExit})` : ""}:\n${snapshot.error ?? ""}`.slice(0, 4000));
       warmDeployment(this.ctx, key, setDeploymentState(this.ctx.dbh, server.id, "ready", { versionId: v.id }));
       const done: DeployEvent = { phase: "ready", message: snapshot.needsConfig ? "deployed; it needs configuration to list its tools" : `deployed with ${snapshot.tools.length} tools`, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
       emit(done);

@@ -1,16 +1,15 @@
 import { eq } from "drizzle-orm";
 import type { DbHandle } from "../db/client.ts";
 import { deployments, servers, type DeploymentSettings } from "../db/schema.ts";
+import { DEFAULT_SETTINGS, withDefaults } from "./settings.ts";
 
 /** Deployment is a hosted server's row: its version, state, and how to start it. */
 export type Deployment = typeof deployments.$inferSelect;
 
-/** DEFAULT_SETTINGS mirror Smithery's hosting (5 minutes idle, one child per session) plus one warm child. */
-export const DEFAULT_SETTINGS: DeploymentSettings = { maxSessions: 20, idleTimeoutSec: 300, maxAgeSec: 3600, network: "host", poolSize: 1 };
-
 /** getDeployment returns the server's deployment, if it has one. */
 export function getDeployment(dbh: DbHandle, serverId: number): Deployment | undefined {
-  return dbh.db.select().from(deployments).where(eq(deployments.serverId, serverId)).get();
+  const row = dbh.db.select().from(deployments).where(eq(deployments.serverId, serverId)).get();
+  return row && { ...row, settings: withDefaults(row.settings) };
 }
 
 /** DeploymentUpdate is what a state change may set alongside the state. */
@@ -25,6 +24,12 @@ export function setDeploymentState(dbh: DbHandle, serverId: number, state: Deplo
       ? dbh.db.update(deployments).set({ ...update, state, updatedAt: now }).where(eq(deployments.id, existing.id)).returning().get()
       : dbh.db.insert(deployments).values({ serverId, state, settings: DEFAULT_SETTINGS, ...update }).returning().get();
     dbh.db.update(servers).set({ deployed: state === "ready" }).where(eq(servers.id, serverId)).run();
-    return row;
+    return { ...row, settings: withDefaults(row.settings) };
   })();
+}
+
+/** saveDeploymentSettings stores new settings on an existing deployment; new sessions use them at once. */
+export function saveDeploymentSettings(dbh: DbHandle, deployment: Deployment, settings: DeploymentSettings): Deployment {
+  const row = dbh.db.update(deployments).set({ settings, updatedAt: Date.now() }).where(eq(deployments.id, deployment.id)).returning().get();
+  return { ...row, settings: withDefaults(row.settings) };
 }

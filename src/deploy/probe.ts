@@ -4,7 +4,7 @@ import { validateConfig } from "../registry/config-schema.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { recordSnapshot, type Snapshot } from "../registry/snapshots.ts";
 import { probeTools } from "../registry/tool-probe.ts";
-import { launchPlanFor } from "../bridge/launch-plan.ts";
+import { resolveLaunchPlan } from "../bridge/smithery-launch.ts";
 import { keyringOf } from "../secrets/keyring.ts";
 import { redactValues } from "../secrets/mask.ts";
 import { ChildTransport } from "../supervisor/child-transport.ts";
@@ -13,10 +13,11 @@ import { getTestConfig } from "./test-config.ts";
 
 const BACKOFF_MS = [250, 1000, 4000];
 
-/** ProbeOutcome is a stored snapshot, plus whether the server kept crashing (a crash loop). */
+/** ProbeOutcome is a stored snapshot, plus whether the server kept crashing (a crash loop) and how its last child ended. */
 export interface ProbeOutcome {
   snapshot: Snapshot;
   crashLoop: boolean;
+  lastExit?: string;
 }
 
 // Every string value in a config, however deep: what must not show up in a recorded error.
@@ -48,16 +49,28 @@ export async function probeDeployment(ctx: AppContext, serverKey: string, deploy
     return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: `${why} (${needs || "required settings"})` }) };
   }
   if (!ctx.supervisor) throw new Error("probeDeployment needs a supervisor");
+  // A commandFunction that throws or loops fails here, and with it the deploy, with its message.
+  const plan = { ...(await resolveLaunchPlan(ctx, serverKey, deployment, version, empty.value)), maxSessions: Number.MAX_SAFE_INTEGER };
   let last = "";
+  let lastExit: string | undefined;
   for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {
-    const lease = ctx.supervisor.lease({ ...launchPlanFor(serverKey, deployment, version, empty.value), maxSessions: Number.MAX_SAFE_INTEGER });
-    const stderr = () => lease.child.logs.tail(30, "stderr").map((l) => l.text).join("\n");
+    const lease = ctx.supervisor.lease(plan);
+    // The child's own end (with the limit it hit, if any) goes last: the probe keeps the tail of this text.
+    const stderr = () => {
+      const end = lease.child.state;
+      const lines = lease.child.logs.tail(30, "stderr").map((l) => l.text);
+      return [...lines, ...(end.state === "failed" ? [end.error.message] : [])].join("\n");
+    };
     const r = await probeTools(new ChildTransport(lease), { timeoutMs: 30_000, stderrTail: stderr });
     await lease.release("probe finished");
     if (r.ok) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, r) };
-    if (r.needsConfig) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: redactValues(r.error, given.secrets) }) };
+    // A child stopped by a resource limit crashed; whatever its stderr says, config is not what it lacks.
+    const end = lease.child.state;
+    const hitLimit = end.state === "failed" && end.error.extra.limit !== undefined;
+    if (r.needsConfig && !hitLimit) return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: redactValues(r.error, given.secrets) }) };
     last = redactValues(r.error, given.secrets);
+    lastExit = end.state === "failed" ? redactValues(end.error.message, given.secrets) : undefined;
     if (attempt < BACKOFF_MS.length) await Bun.sleep(BACKOFF_MS[attempt]!);
   }
-  return { crashLoop: true, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], error: last }) };
+  return { crashLoop: true, lastExit, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], error: last }) };
 }

@@ -8,17 +8,19 @@ import { sseResponse } from "../http/sse.ts";
 import { canManage, findServer } from "../registry/catalog.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
-import { getDeployment } from "./deployments.ts";
+import { getDeployment, saveDeploymentSettings } from "./deployments.ts";
+import { applySettingsPatch, parseSettingsPatch } from "./settings.ts";
+import { warmDeployment } from "./warm.ts";
 
 function ownedServer(ctx: AppContext, request: Request, ns: string, name: string, scope: "publish" | "read") {
-  requireUser(ctx, request, scope);
+  const user = requireUser(ctx, request, scope);
   const principal = principalFor(ctx, request);
   const viewer = viewerOf(principal);
   // Looked up first: a private server is 404 to outsiders, and only then 403 to members who can't manage it.
   const server = findServer(ctx.dbh, viewer, `${ns}/${name}`);
   if (!canManage(viewer, server)) throw new AppError("forbidden", `only publishers and owners of ${server.namespace} and admins manage this server's deployment`);
   requireKeyNamespace(principal, server.namespace);
-  return server;
+  return { server, admin: user.role === "admin" };
 }
 
 /** deployRoutes deploy servers, show deployment state and stream server logs (publishers, owners and admins). */
@@ -26,10 +28,12 @@ export function deployRoutes(ctx: AppContext) {
   return new Elysia({ name: "deploy" })
     .post(
       "/api/v1/servers/:ns/:name/deploy",
-      async ({ params, query, request }) => {
-        const server = ownedServer(ctx, request, params.ns, params.name, "publish");
+      async ({ params, query, request, body }) => {
+        const { server, admin } = ownedServer(ctx, request, params.ns, params.name, "publish");
         if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
-        const run = ctx.deployer.deploy(server, query.version ?? "latest");
+        // The body is optional: `{ "settings": {...} }` changes the server's settings with this deploy.
+        const settings = body && typeof body === "object" && "settings" in body ? parseSettingsPatch((body as { settings: unknown }).settings) : undefined;
+        const run = ctx.deployer.deploy(server, query.version ?? "latest", settings && { patch: settings, admin });
         const principal = principalFor(ctx, request);
         void run.done.then((end) => auditRequest(ctx, request, principal, { action: "server.deploy", outcome: end?.phase === "failed" ? "fail" : "ok", target: server.qualifiedName, detail: end?.message }));
         if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
@@ -44,22 +48,37 @@ export function deployRoutes(ctx: AppContext) {
           return unsubscribe;
         });
       },
-      { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
+      { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version, optionally with new settings (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
     )
     .get(
       "/api/v1/servers/:ns/:name/deployment",
       ({ params, request }) => {
-        const server = ownedServer(ctx, request, params.ns, params.name, "read");
+        const { server } = ownedServer(ctx, request, params.ns, params.name, "read");
         const d = getDeployment(ctx.dbh, server.id);
         if (!d) return { state: "not-deployed" };
         return { state: d.state, error: d.error, versionId: d.versionId, settings: d.settings, activeSessions: ctx.supervisor?.count(server.qualifiedName) ?? 0, updatedAt: new Date(d.updatedAt).toISOString() };
       },
       { detail: { summary: "A server's deployment state", tags: ["hosting"] } },
     )
+    .patch(
+      "/api/v1/servers/:ns/:name/deployment",
+      ({ params, request, body }) => {
+        const { server, admin } = ownedServer(ctx, request, params.ns, params.name, "publish");
+        const d = getDeployment(ctx.dbh, server.id);
+        if (!d) throw new AppError("not_found", `${server.qualifiedName} is not deployed yet: pass the settings with its first deploy`);
+        const patch = parseSettingsPatch(body && typeof body === "object" && "settings" in body ? (body as { settings: unknown }).settings : body);
+        const next = saveDeploymentSettings(ctx.dbh, d, applySettingsPatch(d.settings, patch, { admin }));
+        auditRequest(ctx, request, principalFor(ctx, request), { action: "settings.change", outcome: "ok", target: server.qualifiedName, detail: JSON.stringify(patch).slice(0, 500) });
+        // The warm pool is keyed by the launch plan, so new limits or sandbox replace its children.
+        warmDeployment(ctx, server.qualifiedName, next);
+        return { state: next.state, settings: next.settings };
+      },
+      { detail: { summary: "Change a server's deployment settings (sandbox, network, pool, limits, session policy); new sessions use them", tags: ["hosting"] } },
+    )
     .get(
       "/api/v1/servers/:ns/:name/logs",
       ({ params, query, request }) => {
-        const server = ownedServer(ctx, request, params.ns, params.name, "read");
+        const { server } = ownedServer(ctx, request, params.ns, params.name, "read");
         const ring = ctx.logs?.get(server.qualifiedName);
         // History comes from the log store (it outlives restarts); the live tail from the ring.
         const n = Math.min(query.tail ?? 200, 2000);

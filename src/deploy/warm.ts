@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { launchPlanFor } from "../bridge/launch-plan.ts";
+import { resolveLaunchPlan } from "../bridge/smithery-launch.ts";
 import { deployments, servers } from "../db/schema.ts";
 import type { AppContext } from "../http/context.ts";
 import { getVersionById } from "../registry/catalog.ts";
@@ -20,7 +20,11 @@ export function warmDeployment(ctx: AppContext, serverKey: string, deployment: D
     const version = getVersionById(ctx.dbh, deployment.versionId);
     const empty = validateConfig((version.configSchema ?? { type: "object" }) as JsonSchemaObject, {});
     const size = empty.ok ? deployment.settings.poolSize : 0;
-    ctx.supervisor.warm(launchPlanFor(serverKey, deployment, version, empty.ok ? empty.value : {}), size);
+    const supervisor = ctx.supervisor;
+    // Async only for smithery.yaml servers (their commandFunction runs first); others resolve at once.
+    resolveLaunchPlan(ctx, serverKey, deployment, version, empty.ok ? empty.value : {})
+      .then((plan) => supervisor.warm(plan, size))
+      .catch((e: Error) => log.warn("could not warm the pool", { server: serverKey, error: e.message }));
   } catch (e) {
     log.warn("could not warm the pool", { server: serverKey, error: (e as Error).message });
   }

@@ -99,6 +99,7 @@ function tarballIdentity(raw: unknown, expectName?: string, expectVersion?: stri
 export function toInstalled(r: CacheResult, o: ResolvedInstallOptions, askedForNode: boolean): InstalledPackage {
   const { command, env } = entryCommand(r.dir, r.marker.entry, { runtime: o.runtime, nodePath: o.nodePath, askedForNode });
   const out: InstalledPackage = { dir: r.dir, cached: r.cached, command, env, hostVars: {} };
+  if (r.marker.name !== undefined) out.packageRoot = join(r.dir, "node_modules", r.marker.name);
   if (r.marker.version !== undefined) out.version = r.marker.version;
   if (r.marker.sha256 !== undefined) out.sha256 = r.marker.sha256;
   return out;

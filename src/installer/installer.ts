@@ -62,6 +62,8 @@ export interface InstalledPackage {
   version?: string;
   /** sha256 is the tarball's or bundle's content hash, when installed from one. */
   sha256?: string;
+  /** packageRoot is the installed package's own folder (where a commandFunction's relative paths point). */
+  packageRoot?: string;
   /** hostVars are `${…}` values only the installer knows (`__dirname` of a bundle). */
   hostVars: Record<string, string>;
   /** launch is a bundle's own args/env from its manifest.json, used when the RunSpec had none. */
@@ -98,7 +100,10 @@ export async function installRunSpec(run: RunSpec, opts: InstallOptions): Promis
       return { dir, cached: true, command: [run.command], env: {}, hostVars: {} };
     }
     case "smithery-function":
-      throw new AppError("unavailable", "a smithery commandFunction server is built from its repository, which Hearth does not do; evaluate it with evaluateCommandFunction");
+      // Hearth does not build repositories: the publisher uploads the built package as a tarball,
+      // and the commandFunction (evaluated per session) says how to start what is inside it.
+      if (o.artifactPath === undefined) throw new AppError("unavailable", "a smithery.yaml server is built from its repository, which Hearth does not do: upload the built package as a tarball artifact with it");
+      return installTarball({ path: o.artifactPath }, { kind: "tarball", url: "artifact", launch: { runtimeArgs: [], args: [], env: [] } }, o);
   }
 }
 

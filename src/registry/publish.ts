@@ -12,13 +12,14 @@ import { latestToolsText } from "./snapshots.ts";
 import { toServerJson } from "./server-json-out.ts";
 import { isNewer } from "./versions.ts";
 
-// smithery.yaml's commandFunction can be evaluated (sandboxed, src/installer/command-function.ts),
-// but what it starts comes from the publisher's repository build, which Hearth does not do.
-const SMITHERY_NOT_YET = "smithery.yaml servers start from a build of their repository, which Hearth does not do yet: publish a server.json with an npm package or an uploaded tarball";
+// smithery.yaml's commandFunction is evaluated sandboxed per session (src/bridge/smithery-launch.ts),
+// but what it starts comes from the publisher's repository build, which Hearth does not do: the
+// built package must come with it as an uploaded tarball.
+const SMITHERY_NEEDS_ARTIFACT = "smithery.yaml servers start from a build of their repository, which Hearth does not do: publish the smithery.yaml with the built package as a tarball artifact (npm pack)";
 
-function deployability(m: NormalisedManifest): { deployable: boolean; reason: string | null } {
+function deployability(m: NormalisedManifest, hasArtifact: boolean): { deployable: boolean; reason: string | null } {
   if (m.runs === null) return { deployable: false, reason: m.notRunnableReason ?? (m.remotes.length ? "remote-only server: connect to its URL directly" : "no runnable package") };
-  if (m.runs.kind === "smithery-function") return { deployable: false, reason: SMITHERY_NOT_YET };
+  if (m.runs.kind === "smithery-function") return hasArtifact ? { deployable: true, reason: null } : { deployable: false, reason: SMITHERY_NEEDS_ARTIFACT };
   return { deployable: !m.notRunnableReason, reason: m.notRunnableReason ?? null };
 }
 
@@ -90,8 +91,8 @@ export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInp
         manifest: { ...m, raw: undefined },
         serverJson: toServerJson(m, qn.qualified),
         runKind: m.runs?.kind ?? (m.remotes.length ? "remote" : null),
-        deployable: deployability(m).deployable,
-        notDeployableReason: deployability(m).reason,
+        deployable: deployability(m, input.artifactSha256 !== undefined).deployable,
+        notDeployableReason: deployability(m, input.artifactSha256 !== undefined).reason,
         configSchema: m.configSchema,
         exampleConfig: m.exampleConfig ?? null,
         artifactSha256: input.artifactSha256 ?? null,

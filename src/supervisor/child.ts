@@ -40,6 +40,8 @@ export interface SpawnChildOptions {
   redact?: string[];
   /** leaderIsWrapper says the group leader is bwrap's monitor, which must not get the graceful SIGTERM. */
   leaderIsWrapper?: boolean;
+  /** explainExit may name the cause of a failure (a resource limit, say); it is added to the failed state's message. */
+  explainExit?: (exit: { code: number | null; signal: NodeJS.Signals | null; stderrTail: readonly string[] }) => string | undefined;
   onMessage?: ChildEvents["message"];
   onStderr?: ChildEvents["stderr"];
   onState?: ChildEvents["state"];
@@ -251,7 +253,8 @@ class ChildProcess implements Child {
     if (this.current.state === "stopping") return { state: "exited", code, signal, reason: this.current.reason };
     if (code === 0) return { state: "exited", code, signal, reason: "exited on its own" };
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const error = new AppError("unavailable", `${this.label} ${how}`, { extra: { code, signal } });
+    const why = this.opts.explainExit?.({ code, signal, stderrTail: this.stderrTail });
+    const error = new AppError("unavailable", `${this.label} ${how}${why ? `: ${why}` : ""}`, { extra: { code, signal, ...(why ? { limit: why } : {}) } });
     return { state: "failed", error, code, signal, stderrTail: [...this.stderrTail] };
   }
 

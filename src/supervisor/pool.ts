@@ -11,8 +11,9 @@ interface Pool {
 
 const MAX_BACKOFF_MS = 60_000;
 
-function signatureOf(plan: LaunchPlan): string {
-  return JSON.stringify([plan.argv, plan.env, plan.packageDir, plan.network, plan.limits ?? null]);
+/** signatureOf says when two plans start the same child (same command, config env, sandbox and limits). */
+export function signatureOf(plan: LaunchPlan): string {
+  return JSON.stringify([plan.argv, plan.env, plan.packageDir, plan.network, plan.sandbox ?? null, plan.limits ?? null]);
 }
 
 /**

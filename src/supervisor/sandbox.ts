@@ -1,6 +1,7 @@
-import { accessSync, constants, existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { isAbsolute, normalize } from "node:path";
 import { AppError } from "../shared/app-error.ts";
+import { detectCgroupV2, type CgroupSupport } from "./cgroup.ts";
 
 /** SandboxMode is the operator's `--sandbox` choice: auto uses bubblewrap when it works here. */
 export type SandboxMode = "auto" | "bwrap" | "none";
@@ -18,6 +19,10 @@ export interface ResourceLimits {
   cpuSeconds?: number;
   /** tmpBytes caps the private /tmp (a tmpfs, so it is memory); bwrap only. */
   tmpBytes?: number;
+  /** memoryBytes is cgroup v2 memory.max (real memory, swap off); applied by the supervisor where cgroups are usable. */
+  memoryBytes?: number;
+  /** pids is cgroup v2 pids.max for this child alone; applied by the supervisor where cgroups are usable. */
+  pids?: number;
 }
 
 /** Protections is what this host offers, as `hearth doctor` reports it; detected once at start. */
@@ -27,8 +32,8 @@ export interface Protections {
   /** setpriv gives the child a parent-death signal when bubblewrap is not used. */
   setpriv: { path?: string };
   prlimit: { path?: string };
-  /** cgroupV2 is detected for the report only; no limits are applied through it yet. */
-  cgroupV2: { writable: boolean; path?: string; controllers: string[]; reason?: string };
+  /** cgroupV2 says whether per-child memory.max/pids.max can be applied (see cgroup.ts). */
+  cgroupV2: CgroupSupport;
 }
 
 /** WrapSpec is one child to wrap: its argv and the only paths it may see. */
@@ -56,6 +61,9 @@ export interface WrappedCommand {
   /** warnings list protections asked for but not given on this host, for the server's log. */
   warnings: string[];
 }
+
+// Seconds of CPU between SIGXCPU (the soft limit) and SIGKILL (the hard one).
+const CPU_HARD_GRACE_SECONDS = 5;
 
 // What a dynamically linked program and its DNS/TLS need from /etc; nothing else of /etc is shown.
 const ETC_FILES = [
@@ -133,7 +141,8 @@ function limitsPrefix(spec: WrapSpec, p: Protections, warnings: string[]): strin
   if (l.addressSpaceBytes !== undefined) flags.push(`--as=${l.addressSpaceBytes}`);
   if (l.openFiles !== undefined) flags.push(`--nofile=${l.openFiles}`);
   if (l.processes !== undefined) flags.push(`--nproc=${l.processes}`);
-  if (l.cpuSeconds !== undefined) flags.push(`--cpu=${l.cpuSeconds}`);
+  // soft:hard — with equal values the kernel SIGKILLs at once; a SIGXCPU first says which limit hit.
+  if (l.cpuSeconds !== undefined) flags.push(`--cpu=${l.cpuSeconds}:${l.cpuSeconds + CPU_HARD_GRACE_SECONDS}`);
   if (flags.length === 0) return [];
   if (!p.prlimit.path) {
     if (spec.mode === "bwrap") throw new AppError("unavailable", "resource limits need prlimit (util-linux), which is not installed");
@@ -237,22 +246,5 @@ async function run(cmd: string[]): Promise<{ code: number | null; stdout: string
     return { code, stdout, stderr };
   } catch (e) {
     return { code: null, stdout: "", stderr: e instanceof Error ? e.message : String(e) };
-  }
-}
-
-function detectCgroupV2(): Protections["cgroupV2"] {
-  try {
-    const mount = readFileSync("/proc/self/mountinfo", "utf8")
-      .split("\n")
-      .find((line) => line.split(" - ")[1]?.startsWith("cgroup2 "));
-    const own = readFileSync("/proc/self/cgroup", "utf8").split("\n").find((line) => line.startsWith("0::"));
-    const mountPoint = mount?.split(" ")[4];
-    if (!mountPoint || own === undefined) return { writable: false, controllers: [], reason: "no cgroup v2 hierarchy" };
-    const path = normalize(`${mountPoint}/${own.slice(3)}`).replace(/(.)\/$/, "$1");
-    const controllers = readFileSync(`${path}/cgroup.controllers`, "utf8").trim().split(/\s+/).filter(Boolean);
-    accessSync(path, constants.W_OK);
-    return { writable: true, path, controllers };
-  } catch (e) {
-    return { writable: false, controllers: [], reason: e instanceof Error ? e.message : String(e) };
   }
 }

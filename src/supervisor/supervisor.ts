@@ -5,8 +5,12 @@ import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { spawnChild, type Child, type ChildEndState } from "./child.ts";
 import { killAllChildren } from "./child-registry.ts";
+import { CgroupLimiter, type CgroupSlot } from "./cgroup.ts";
+import { limitHint } from "./limit-hints.ts";
 import { LogRing } from "./log-ring.ts";
-import { WarmPools } from "./pool.ts";
+import { liveGroupMembers } from "./process-group.ts";
+import { signatureOf, WarmPools } from "./pool.ts";
+import { SharedChild } from "./shared-child.ts";
 import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
 
 const log = logger("supervisor");
@@ -19,6 +23,10 @@ export interface LaunchPlan {
   packageDir: string;
   network: NetworkPolicy;
   maxSessions: number;
+  /** sessionPolicy `shared` lets one child serve up to maxSessions sessions of the same plan (see shared-child.ts). */
+  sessionPolicy?: "per-session" | "shared";
+  /** sandbox overrides the instance's --sandbox for this server (absent: the instance's mode). */
+  sandbox?: SandboxMode;
   limits?: ResourceLimits;
   readOnlyPaths?: string[];
   /** redact are secret config values: replaced in the child's logged stderr, in case it prints them. */
@@ -49,11 +57,18 @@ export interface Lease {
 export class Supervisor {
   private readonly live = new Map<string, Lease>();
   private readonly perServer = new Map<string, number>();
+  /** shared holds the live shared children, by launch-plan signature. */
+  private readonly shared = new Map<string, SharedChild>();
   private stopping = false;
   private readonly pools: WarmPools;
+  /** cgroups places limited children in their own cgroup, when this host allows it. */
+  private readonly cgroups: CgroupLimiter | undefined;
 
   constructor(private readonly opts: SupervisorOptions) {
     mkdirSync(opts.sessionsDir, { recursive: true, mode: 0o700 });
+    const prepared = CgroupLimiter.prepare(opts.protections.cgroupV2);
+    this.cgroups = prepared instanceof CgroupLimiter ? prepared : undefined;
+    if (!this.cgroups && "reason" in prepared) log.info("per-child memory.max/pids.max not applied (prlimit limits only)", { reason: prepared.reason });
     // The pool spawns through the same path as sessions, so limits and cleanup are shared.
     this.pools = new WarmPools((plan) => (this.canSpawnIdle() ? this.spawn(plan) : undefined));
   }
@@ -71,6 +86,10 @@ export class Supervisor {
   /** lease gives a new session a child: a warm one from the server's pool when the plan matches, else a cold spawn. */
   lease(plan: LaunchPlan): Lease {
     if (this.stopping) throw new AppError("unavailable", "Hearth is shutting down");
+    return plan.sessionPolicy === "shared" ? this.leaseShared(plan) : this.leaseOwn(plan);
+  }
+
+  private leaseOwn(plan: LaunchPlan): Lease {
     const warm = this.pools.take(plan);
     if (warm) return warm;
     if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${this.opts.maxChildren} server processes; try again shortly`);
@@ -78,6 +97,27 @@ export class Supervisor {
       throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
     }
     return this.spawn(plan);
+  }
+
+  // A session of a shared server joins the live child of its plan, or starts one (warm or cold).
+  private leaseShared(plan: LaunchPlan): Lease {
+    const signature = signatureOf(plan);
+    let shared = this.shared.get(signature);
+    if (!shared?.alive) {
+      const base = this.leaseOwn(plan);
+      const created = new SharedChild(base.child, base.sandboxed, () => {
+        if (this.shared.get(signature) === created) this.shared.delete(signature);
+        void base.release("its last session ended");
+      });
+      void base.child.ended.then(() => {
+        if (this.shared.get(signature) === created) this.shared.delete(signature);
+      });
+      this.shared.set(signature, (shared = created));
+    }
+    if (shared.size >= plan.maxSessions) throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
+    const id = crypto.randomUUID();
+    const channel = shared.attach(id.slice(0, 8));
+    return { id, serverKey: plan.serverKey, child: channel, sandboxed: shared.sandboxed, release: (reason) => channel.stop({ reason }) };
   }
 
   /** warm keeps `size` spawned, unused children ready for config-free sessions of this plan (0 drains). */
@@ -101,13 +141,14 @@ export class Supervisor {
     mkdirSync(workDir, { mode: 0o700 });
     let wrapped;
     try {
-      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths }, this.opts.protections);
+      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: plan.sandbox ?? this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths }, this.opts.protections);
     } catch (e) {
       rmSync(workDir, { recursive: true, force: true });
       throw e;
     }
     const logs = this.opts.logsFor?.(plan.serverKey);
     for (const w of wrapped.warnings) logs?.push("hearth", `warning: ${w}`);
+    let slot: CgroupSlot | undefined;
     const child = spawnChild({
       argv: wrapped.argv,
       env: { ...plan.env, ...wrapped.env },
@@ -117,7 +158,10 @@ export class Supervisor {
       maxMessageBytes: this.opts.maxMessageBytes,
       logs,
       redact: plan.redact,
+      // memory.max is only blamed where it was applied (a cgroup slot exists).
+      explainExit: (exit) => limitHint({ ...exit, oomKills: slot?.oomKills() ?? 0 }, slot ? plan.limits : { ...plan.limits, memoryBytes: undefined, pids: undefined }),
     });
+    slot = this.placeInCgroup(id, child, plan, logs);
     this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
     const lease: Lease = { id, serverKey: plan.serverKey, child, sandboxed: wrapped.sandboxed, release: (reason) => child.stop({ reason }) };
     this.live.set(id, lease);
@@ -126,10 +170,23 @@ export class Supervisor {
       this.live.delete(id);
       this.perServer.set(plan.serverKey, Math.max(0, this.count(plan.serverKey) - 1));
       rmSync(workDir, { recursive: true, force: true });
+      slot?.remove();
       childEnds.inc({ state: end.state });
       log.debug("session child ended", { server: plan.serverKey, lease: id, state: end.state });
     });
     return lease;
+  }
+
+  // memory.max and pids.max apply only where cgroup v2 is delegated; prlimit's limits apply regardless.
+  private placeInCgroup(id: string, child: Child, plan: LaunchPlan, logs: LogRing | undefined): CgroupSlot | undefined {
+    const { memoryBytes, pids } = plan.limits ?? {};
+    if (!this.cgroups || child.pid === undefined || (memoryBytes === undefined && pids === undefined)) return undefined;
+    try {
+      return this.cgroups.place(id, [child.pid, ...liveGroupMembers(child.pid)], { memoryBytes, pids });
+    } catch (e) {
+      logs?.push("hearth", `warning: cgroup limits not applied: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** shutdown refuses new leases and ends every child (graceful, then forced). */

@@ -82,7 +82,7 @@ export class PlaygroundSessions {
     this.makeRoom(userId);
     const params = new URLSearchParams(Object.keys(config).length ? { config: encodeConfig(config) } : {});
     if (profile) params.set("profile", profile);
-    const opened = openSession(this.ctx, principal, serverKey, params);
+    const opened = await openSession(this.ctx, principal, serverKey, params);
     const transport = new ChildTransport(opened.lease);
     const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
     const client = new Client({ name: "hearth-playground", version: this.ctx.version }, { capabilities: {} });

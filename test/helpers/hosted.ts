@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { startHosting, type Hosting } from "../../src/bridge/hosting.ts";
+import type { DeploymentSettings } from "../../src/db/schema.ts";
 import { setDeploymentState } from "../../src/deploy/deployments.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { AppContext } from "../../src/http/context.ts";
@@ -22,7 +23,7 @@ export interface HostedInstance {
   wsUrl(name: string, query?: string): string;
   httpUrl(name: string, query?: string): string;
   /** deployFixture publishes a server and marks it deployed with a fixture script as its command. */
-  deployFixture(name: string, script: string, manifest?: Record<string, unknown>, settings?: Partial<{ idleTimeoutSec: number; maxAgeSec: number; maxSessions: number }>): void;
+  deployFixture(name: string, script: string, manifest?: Record<string, unknown>, settings?: Partial<DeploymentSettings>): void;
   close(): Promise<void>;
 }
 

@@ -52,6 +52,7 @@ export const ROUTES: Record<string, Row> = {
   // The test app hosts nothing, so a deploy that passed every check answers 503.
   "POST /api/v1/servers/:ns/:name/deploy":    { rule: "deploy", ok: 503, path: "/api/v1/servers/acme/secret/deploy", method: "POST" },
   "GET /api/v1/servers/:ns/:name/deployment": { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/deployment" },
+  "PATCH /api/v1/servers/:ns/:name/deployment": { rule: "deploy", ok: 200, path: "/api/v1/servers/acme/secret/deployment", method: "PATCH", json: () => ({ settings: { poolSize: 0 } }) },
   "GET /api/v1/servers/:ns/:name/logs":       { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/logs" },
   "GET /api/v1/profiles":                     { rule: "profiles", ok: 200, path: "/api/v1/profiles" },
   "POST /api/v1/profiles":                    { rule: "profile-create", ok: 201, path: "/api/v1/profiles", method: "POST", json: (i) => ({ server: "acme/secret", name: `p${i}`, config: {} }) },

@@ -15,7 +15,7 @@ const without: Protections = {
   bwrap: { usable: false, reason: "bwrap is not installed", userns: false, tmpfsSize: false },
   setpriv: { path: "/usr/bin/setpriv" },
   prlimit: { path: "/usr/bin/prlimit" },
-  cgroupV2: { writable: false, controllers: [] },
+  cgroupV2: { writable: false, usable: false, controllers: [] },
 };
 const spec = (over: Partial<WrapSpec> = {}): WrapSpec => ({
   argv: ["server"], packageDir: "/srv/pkg", workDir: "/srv/work", network: "host", mode: "auto", ...over,
@@ -49,7 +49,7 @@ describe("wrapCommand", () => {
 
   it("prefixes limits as plain numbers for prlimit", () => {
     const w = wrapCommand(spec({ mode: "none", limits: { addressSpaceBytes: 2 ** 31, openFiles: 64, processes: 50, cpuSeconds: 30 } }), without);
-    expect(w.argv.slice(0, 6)).toEqual(["/usr/bin/prlimit", "--as=2147483648", "--nofile=64", "--nproc=50", "--cpu=30", "--"]);
+    expect(w.argv.slice(0, 6)).toEqual(["/usr/bin/prlimit", "--as=2147483648", "--nofile=64", "--nproc=50", "--cpu=30:35", "--"]);
   });
 
   it("rejects relative paths and non-positive limits", () => {
