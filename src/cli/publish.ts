@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { openInstance } from "../db/instance.ts";
 import { parseManifest } from "../registry/manifest-detect.ts";
 import { isPackageFile, manifestFromPackage } from "../registry/artifact-manifest.ts";
-import { storeArtifact } from "../registry/artifacts.ts";
+import { stageArtifact } from "../registry/artifacts.ts";
 import { publishVersion } from "../registry/publish.ts";
 import { actingUser } from "./acting-user.ts";
 import { UsageError, type Command } from "./command.ts";
@@ -60,8 +60,9 @@ export const publishCommand: Command = {
       // A tarball or bundle on its own carries its manifest (package.json / manifest.json).
       const fromPackage = isPackageFile(file) ? await manifestFromPackage(config.dataDir, bytes, file, { name: flags.name as string | undefined }) : undefined;
       const manifest = fromPackage?.manifest ?? parseManifest(bytes, { filename: file, version: flags.version as string | undefined });
-      const artifactSha256 = fromPackage?.artifactSha256 ?? (artifact ? await storeArtifact(config.dataDir, new Uint8Array(await Bun.file(artifact).arrayBuffer())) : undefined);
-      const p = publishVersion(dbh, user, { manifest, qualifiedName: flags.name as string | undefined, visibility, artifactSha256 });
+      // Staged after the manifest parsed; publishVersion keeps it only if the version is published.
+      const staged = fromPackage?.artifact ?? (artifact ? await stageArtifact(config.dataDir, new Uint8Array(await Bun.file(artifact).arrayBuffer())) : undefined);
+      const p = publishVersion(dbh, user, { manifest, qualifiedName: flags.name as string | undefined, visibility, artifact: staged });
       for (const w of manifest.warnings) console.error(`warning: ${w}`);
       console.log(`published ${p.qualifiedName}@${p.version}${p.isLatest ? " (latest)" : ""}`);
       return 0;

@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { openPromise } from "yauzl";
 import { inspectTarball } from "../installer/tarball.ts";
 import { AppError } from "../shared/app-error.ts";
-import { storeArtifact } from "./artifacts.ts";
+import { stageArtifact, type StagedArtifact } from "./artifacts.ts";
 import type { NormalisedManifest } from "./manifest.ts";
 import { parseMcpbManifest } from "./manifest-mcpb.ts";
 import { normaliseServerJson } from "./manifest-server-json.ts";
@@ -49,19 +48,28 @@ function serverJsonForPackage(pkg: Record<string, unknown>, name: string | undef
 /**
  * manifestFromPackage publishes a package file on its own: an `npm pack` tarball becomes a
  * server.json for its package.json (the npm package runs from the uploaded file), and an .mcpb
- * bundle is read from its own manifest.json. The file is stored as the version's artifact.
+ * bundle is read from its own manifest.json. The file is staged as the version's artifact (kept
+ * only if the publish succeeds; removed here if the package can't be read).
  */
-export async function manifestFromPackage(dataDir: string, bytes: Uint8Array, filename: string, opts: { name?: string }): Promise<{ manifest: NormalisedManifest; artifactSha256: string }> {
-  const sha = await storeArtifact(dataDir, bytes);
-  const path = join(dataDir, "artifacts", sha);
+export async function manifestFromPackage(dataDir: string, bytes: Uint8Array, filename: string, opts: { name?: string }): Promise<{ manifest: NormalisedManifest; artifact: StagedArtifact }> {
+  const artifact = await stageArtifact(dataDir, bytes);
+  try {
+    return { manifest: await readPackage(artifact.path, filename, opts), artifact };
+  } catch (e) {
+    artifact.discard();
+    throw e;
+  }
+}
+
+async function readPackage(path: string, filename: string, opts: { name?: string }): Promise<NormalisedManifest> {
   if (/\.mcpb$/i.test(filename)) {
     const manifest = parseMcpbManifest(await bundleManifestJson(path), { name: opts.name });
-    return { manifest: { ...manifest, ...(opts.name ? { name: opts.name } : {}) }, artifactSha256: sha };
+    return { ...manifest, ...(opts.name ? { name: opts.name } : {}) };
   }
   const info = await inspectTarball(path);
   const pkg = info.packageJson;
   if (!pkg || typeof pkg !== "object" || typeof (pkg as { name?: unknown }).name !== "string" || typeof (pkg as { version?: unknown }).version !== "string") {
     throw new AppError("invalid", "the tarball has no package.json with a name and version", { details: [{ pointer: "/file", message: "package/package.json missing or incomplete" }] });
   }
-  return { manifest: normaliseServerJson(serverJsonForPackage(pkg as Record<string, unknown>, opts.name)), artifactSha256: sha };
+  return normaliseServerJson(serverJsonForPackage(pkg as Record<string, unknown>, opts.name));
 }

@@ -3,7 +3,7 @@ import { parseManifest, type ManifestFormat } from "./manifest-detect.ts";
 import { MAX_MANIFEST_BYTES } from "./manifest-input.ts";
 import type { PublishInput } from "./publish.ts";
 import { manifestFromPackage, isPackageFile } from "./artifact-manifest.ts";
-import { storeArtifact } from "./artifacts.ts";
+import { stageArtifact } from "./artifacts.ts";
 
 const FORMATS = new Set<ManifestFormat>(["server.json", "smithery.yaml"]);
 
@@ -27,7 +27,8 @@ function options(get: (k: string) => unknown) {
  * readPublishRequest accepts a manifest however a client sends it: a multipart upload (`file`
  * plus fields), a JSON wrapper `{manifest, name?, version?, format?, visibility?}`, or the raw
  * server.json / smithery.yaml body with the same options as query parameters. A multipart
- * `artifact` field (an `npm pack` tarball or .mcpb) is stored and becomes what the version runs from.
+ * `artifact` field (an `npm pack` tarball or .mcpb) is staged, last so nothing can fail after it, and
+ * becomes what the version runs from once publishVersion stores the version.
  */
 export async function readPublishRequest(request: Request, dataDir: string): Promise<PublishInput> {
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
@@ -42,14 +43,14 @@ export async function readPublishRequest(request: Request, dataDir: string): Pro
     if (!bytes) throw new AppError("invalid", "attach the manifest as the `file` field", { details: [{ pointer: "/file", message: "missing" }] });
     const filename = typeof file === "object" && file ? file.name : undefined;
     if (filename && isPackageFile(filename)) {
-      const { manifest, artifactSha256 } = await manifestFromPackage(dataDir, bytes, filename, { name: o.name });
-      return { manifest, qualifiedName: o.name, visibility: o.visibility, artifactSha256 };
+      const { manifest, artifact } = await manifestFromPackage(dataDir, bytes, filename, { name: o.name });
+      return { manifest, qualifiedName: o.name, visibility: o.visibility, artifact };
     }
     const manifest = parseManifest(bytes, { format: o.format, filename, version: o.version });
     // An `npm pack` tarball or .mcpb uploaded beside the manifest is what the version runs from.
-    const artifact = form.get("artifact");
-    const artifactSha256 = artifact && typeof artifact === "object" ? await storeArtifact(dataDir, new Uint8Array(await artifact.arrayBuffer())) : undefined;
-    return { manifest, qualifiedName: o.name, visibility: o.visibility, artifactSha256 };
+    const upload = form.get("artifact");
+    const artifact = upload && typeof upload === "object" ? await stageArtifact(dataDir, new Uint8Array(await upload.arrayBuffer())) : undefined;
+    return { manifest, qualifiedName: o.name, visibility: o.visibility, artifact };
   }
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > MAX_MANIFEST_BYTES * 2) throw new AppError("too_large", `a manifest is at most ${MAX_MANIFEST_BYTES} bytes`);

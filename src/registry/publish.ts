@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { canPublish, findTeam, namespaceRole } from "../accounts/teams.ts";
 import { requireKeyNamespace, type Principal } from "../accounts/principal.ts";
 import type { User } from "../accounts/users.ts";
+import type { StagedArtifact } from "./artifacts.ts";
 import type { DbHandle } from "../db/client.ts";
 import { namespaces, servers, serverVersions } from "../db/schema.ts";
 import { AppError } from "../shared/app-error.ts";
@@ -29,8 +30,8 @@ export interface PublishInput {
   /** Overrides the manifest's name (smithery.yaml has none). */
   qualifiedName?: string;
   visibility?: "public" | "private";
-  /** SHA-256 of an uploaded tarball or bundle stored under the data dir. */
-  artifactSha256?: string;
+  /** An uploaded tarball or bundle, staged: publishVersion keeps it only if the version is stored. */
+  artifact?: StagedArtifact;
 }
 
 /** Published is what a successful publish created. */
@@ -60,10 +61,20 @@ function namespaceFor(dbh: DbHandle, name: string, publisher: User): number {
  * publishVersion stores a new immutable version in one transaction: the namespace and server are
  * created on first publish; the same version again is a conflict; an older version is kept but
  * never becomes latest. The search index is updated in the same transaction. A key restricted to
- * a namespace (the request's `principal`) publishes only there.
+ * a namespace (the request's `principal`) publishes only there. A staged artifact is kept only if
+ * the version is stored: a refused publish (403, 409, 422) leaves no file behind.
  */
 export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInput, principal?: Principal): Published {
+  try {
+    return storeVersion(dbh, publisher, input, principal);
+  } finally {
+    input.artifact?.discard(); // a no-op once committed
+  }
+}
+
+function storeVersion(dbh: DbHandle, publisher: User, input: PublishInput, principal?: Principal): Published {
   const m = input.manifest;
+  const artifactSha256 = input.artifact?.sha256;
   const qn = parseQualifiedName(input.qualifiedName ?? m.name);
   if (principal) requireKeyNamespace(principal, qn.namespace);
   const tx = dbh.sqlite.transaction((): Published => {
@@ -91,11 +102,11 @@ export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInp
         manifest: { ...m, raw: undefined },
         serverJson: toServerJson(m, qn.qualified),
         runKind: m.runs?.kind ?? (m.remotes.length ? "remote" : null),
-        deployable: deployability(m, input.artifactSha256 !== undefined).deployable,
-        notDeployableReason: deployability(m, input.artifactSha256 !== undefined).reason,
+        deployable: deployability(m, artifactSha256 !== undefined).deployable,
+        notDeployableReason: deployability(m, artifactSha256 !== undefined).reason,
         configSchema: m.configSchema,
         exampleConfig: m.exampleConfig ?? null,
-        artifactSha256: input.artifactSha256 ?? null,
+        artifactSha256: artifactSha256 ?? null,
         isLatest: becomesLatest,
         publishedAt: now,
         updatedAt: now,
@@ -118,6 +129,9 @@ export function publishVersion(dbh: DbHandle, publisher: User, input: PublishInp
     } else {
       dbh.db.update(servers).set({ updatedAt: now }).where(eq(servers.id, server.id)).run();
     }
+    // Last inside the transaction: if the move fails the rows roll back, so no version ever names
+    // a missing file (the worst case, a failed COMMIT after it, leaves an unreferenced stored file).
+    input.artifact?.commit();
     return { serverId: server.id, versionId: version.id, qualifiedName: qn.qualified, version: m.version, isLatest: becomesLatest };
   });
   return tx();

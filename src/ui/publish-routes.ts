@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { auditRequest } from "../http/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
 import { enforceRate } from "../http/rate-limit.ts";
-import { storeArtifact } from "../registry/artifacts.ts";
+import { stageArtifact } from "../registry/artifacts.ts";
 import { parseManifest, type ManifestFormat } from "../registry/manifest-detect.ts";
 import { MAX_MANIFEST_BYTES } from "../registry/manifest-input.ts";
 import { publishVersion } from "../registry/publish.ts";
@@ -84,9 +84,10 @@ export function publishRoutes(ctx: AppContext) {
           const read = await readManifest(form);
           source = read.source;
           const manifest = parseManifest(read.bytes, { format: (state.format || undefined) as ManifestFormat | undefined, filename: read.filename, version: state.version || undefined });
-          const artifact = form.get("artifact");
-          const artifactSha256 = artifact instanceof File && artifact.size > 0 ? await storeArtifact(ctx.config.dataDir, new Uint8Array(await artifact.arrayBuffer())) : undefined;
-          const published = publishVersion(ctx.dbh, page.user!, { manifest, qualifiedName: state.name || undefined, visibility: state.visibility as "public" | "private", artifactSha256 });
+          const upload = form.get("artifact");
+          // Staged, not stored: publishVersion keeps it only if the version is published.
+          const artifact = upload instanceof File && upload.size > 0 ? await stageArtifact(ctx.config.dataDir, new Uint8Array(await upload.arrayBuffer())) : undefined;
+          const published = publishVersion(ctx.dbh, page.user!, { manifest, qualifiedName: state.name || undefined, visibility: state.visibility as "public" | "private", artifact });
           auditRequest(ctx, request, page.principal, { action: "server.publish", outcome: "ok", target: `${published.qualifiedName}@${published.version}` });
           const to = `/${published.qualifiedName}`;
           return isFragmentRequest(request) ? new Response(null, { status: 204, headers: { "hx-redirect": to } }) : redirect(to);

@@ -1,5 +1,5 @@
 import type { ApiKeyInfo } from "../../src/accounts/api-keys.ts";
-import { CopyField } from "./copy.tsx";
+import { ErrorList, ShownOnce } from "./alerts.tsx";
 
 /** ApiKeysPanelProps are the user's keys, a just-created key (shown once), and a refused form's errors. */
 export interface ApiKeysPanelProps {
@@ -61,25 +61,8 @@ export function ApiKeysPanel(p: ApiKeysPanelProps): JSX.Element {
   return (
     <section id="api-keys" class="panel">
       <h2>API keys</h2>
-      {p.created ? (
-        <div class="alert info" role="status">
-          <p safe>{`Your new key "${p.created.name}". Copy it now: it is shown only this once.`}</p>
-          <CopyField id="new-api-key" label="API key" value={p.created.key} />
-        </div>
-      ) : (
-        ""
-      )}
-      {p.errors?.length ? (
-        <div class="alert error" role="alert">
-          <ul>
-            {p.errors.map((e) => (
-              <li safe>{e}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        ""
-      )}
+      {p.created ? <ShownOnce id="new-api-key" label="API key" value={p.created.key} message={`Your new key "${p.created.name}". Copy it now: it is shown only this once.`} /> : ""}
+      <ErrorList errors={p.errors} />
       {p.keys.length ? (
         <table class="table">
           <thead>

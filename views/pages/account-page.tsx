@@ -1,3 +1,4 @@
+import { ErrorList } from "../components/alerts.tsx";
 import { ApiKeysPanel, type ApiKeysPanelProps } from "../components/api-keys-panel.tsx";
 import { Layout, type LayoutProps } from "../layout.tsx";
 
@@ -21,17 +22,7 @@ export function PasswordPanel(p: { csrfToken: string; errors?: string[]; done?: 
       ) : (
         ""
       )}
-      {p.errors?.length ? (
-        <div class="alert error" role="alert">
-          <ul>
-            {p.errors.map((e) => (
-              <li safe>{e}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        ""
-      )}
+      <ErrorList errors={p.errors} />
       <form method="post" action="/account/password" class="stack">
         <input type="hidden" name="_csrf" value={p.csrfToken} />
         <label for="current">Current password</label>

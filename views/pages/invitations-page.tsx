@@ -1,5 +1,5 @@
 import type { Invitation } from "../../src/accounts/invitations.ts";
-import { CopyField } from "../components/copy.tsx";
+import { ErrorList, ShownOnce } from "../components/alerts.tsx";
 import { Layout, type LayoutProps } from "../layout.tsx";
 
 /** InvitationsPageProps are the recent invitations, a just-made link (shown once) and a refused form. */
@@ -25,25 +25,8 @@ export function InvitationsPage(p: InvitationsPageProps): JSX.Element {
     <Layout title="Invitations" {...p.layout}>
       <h1>Invitations</h1>
       <p class="muted">An invitation is a one-time link: whoever opens it sets a password for that email. Send it privately.</p>
-      {p.created ? (
-        <div class="alert info" role="status">
-          <p safe>{`Invitation for ${p.created.email}. Copy the link now: it is shown only this once.`}</p>
-          <CopyField id="invite-link" label="Invitation link" value={p.created.link} />
-        </div>
-      ) : (
-        ""
-      )}
-      {p.errors?.length ? (
-        <div class="alert error" role="alert">
-          <ul>
-            {p.errors.map((e) => (
-              <li safe>{e}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        ""
-      )}
+      {p.created ? <ShownOnce id="invite-link" label="Invitation link" value={p.created.link} message={`Invitation for ${p.created.email}. Copy the link now: it is shown only this once.`} /> : ""}
+      <ErrorList errors={p.errors} />
       <form method="post" action="/admin/invitations" class="stack panel narrow">
         <input type="hidden" name="_csrf" value={p.csrfToken} />
         <label for="invite-email">Email</label>
@@ -98,17 +81,7 @@ export function InviteAcceptPage(p: { email: string; token: string; errors?: str
       <section class="panel narrow">
         <h1>Welcome to Hearth</h1>
         <p safe>{`Choose a password for ${p.email}.`}</p>
-        {p.errors?.length ? (
-          <div class="alert error" role="alert">
-            <ul>
-              {p.errors.map((e) => (
-                <li safe>{e}</li>
-              ))}
-            </ul>
-          </div>
-        ) : (
-          ""
-        )}
+        <ErrorList errors={p.errors} />
         <form method="post" action={`/invite/${encodeURIComponent(p.token)}`} class="stack">
           <input type="email" name="email" value={p.email} autocomplete="username" hidden readonly />
           <label for="password">Password (at least 10 characters)</label>

@@ -1,3 +1,4 @@
+import { ErrorList } from "../components/alerts.tsx";
 import { Layout, type LayoutProps } from "../layout.tsx";
 
 /** SetupPageProps carry the one-time token and any error from a previous attempt. */
@@ -15,17 +16,7 @@ export function SetupPage(p: SetupPageProps): JSX.Element {
       <section class="panel narrow">
         <h1>Welcome to Hearth</h1>
         <p class="muted">Create the first administrator. This link works once and expires 30 minutes after Hearth printed it.</p>
-        {p.errors && p.errors.length > 0 ? (
-          <div class="alert error" role="alert">
-            <ul>
-              {p.errors.map((e) => (
-                <li safe>{e.message}</li>
-              ))}
-            </ul>
-          </div>
-        ) : (
-          ""
-        )}
+        <ErrorList errors={p.errors?.map((e) => e.message)} />
         <form method="post" action="/setup" class="stack">
           <input type="hidden" name="token" value={p.token} />
           <label for="email">Email</label>
