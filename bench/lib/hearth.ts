@@ -26,7 +26,8 @@ export interface BenchHearth {
 
 /** startBenchHearth deploys server-everything (embedded runtime) on a fresh Hearth. */
 export async function startBenchHearth(flags: Record<string, string> = {}): Promise<BenchHearth> {
-  const h = await startHosted({ "pass-env": "NODE_EXTRA_CA_CERTS,SSL_CERT_FILE,HTTPS_PROXY,HTTP_PROXY,NO_PROXY", "log-level": "error", ...flags });
+  // Rate limits off: one client opening thousands of sessions is the load being measured, not abuse.
+  const h = await startHosted({ "pass-env": "NODE_EXTRA_CA_CERTS,SSL_CERT_FILE,HTTPS_PROXY,HTTP_PROXY,NO_PROXY", "log-level": "error", "rate-session": "off", "rate-publish": "off", ...flags });
   const packs = tempDir("hearth-bench-pack-");
   mkdirSync(join(packs.path, "p"));
   const tgz = packFixture(EVERYTHING, join(packs.path, "p"));
