@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it } from "bun:test";
+import { eq } from "drizzle-orm";
 import { listAudit } from "../../src/audit/audit-log.ts";
+import { users } from "../../src/db/schema.ts";
 import { getDeployment, setDeploymentState } from "../../src/deploy/deployments.ts";
 import { DEFAULT_SETTINGS } from "../../src/deploy/settings.ts";
 import { findServer, getVersion } from "../../src/registry/catalog.ts";
 import { testApp } from "../helpers/app.ts";
+import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
+import { waitUntil } from "../helpers/processes.ts";
 import { teamWorld, type Person } from "../helpers/teams.ts";
-import { form } from "./ui-helpers.ts";
+import { browserFor, form } from "./ui-helpers.ts";
 
 const PAGE = "/acme/secret/deployments";
 const ACTION = `${PAGE}/settings`;
@@ -158,4 +162,25 @@ describe("deployment settings on the Deployments page", () => {
     expect(r.status).toBe(403);
     expect(settings()).toEqual(DEFAULT_SETTINGS);
   });
+});
+
+describe("the settings form on a hosting Hearth", () => {
+  let h: HostedInstance | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it("resizes the server's warm pool of real children at once, as PATCH does", async () => {
+    h = await startHosted();
+    const name = "io.github.test/echo-form-pool";
+    h.deployFixture(name, "echo-server.ts");
+    const admin = h.ctx.dbh.db.select().from(users).where(eq(users.role, "admin")).get()!;
+    const b = browserFor(h.ctx, admin);
+    const post = (poolSize: string) => fetch(`${h!.server.url}/${name}/deployments/settings`, { method: "POST", body: form({ _csrf: b.csrf, poolSize }), headers: b.post({ origin: h!.server.url }), redirect: "manual" });
+    expect((await post("2")).status).toBe(303);
+    expect(await waitUntil(() => h!.hosting.supervisor.count(name) === 2, 5000)).toBe(true);
+    expect((await post("0")).status).toBe(303);
+    expect(await waitUntil(() => h!.hosting.supervisor.count(name) === 0, 5000)).toBe(true);
+  }, 30_000);
 });
