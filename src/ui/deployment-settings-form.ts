@@ -44,7 +44,9 @@ function refused(e: AppError, typed: SettingsFormState["values"]): SettingsFormS
     if (SETTING_NAMES.includes(name)) errors[name] = d.message.startsWith(`${name}: `) ? d.message.slice(name.length + 2) : d.message;
     else loose.push(d.message);
   }
-  return { values: typed, errors, error: [e.message, ...loose].join("\n") };
+  // When every problem sits beside its field, the summary just points there.
+  const error = loose.length || !Object.keys(errors).length ? [e.message, ...loose].join("\n") : "Nothing was saved: see the marked settings below.";
+  return { values: typed, errors, error };
 }
 
 function panel(ctx: AppContext, page: PageContext & { csrfToken: string }, data: ServerPage, o: { state?: SettingsFormState; saved?: boolean }): string {

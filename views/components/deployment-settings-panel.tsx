@@ -118,9 +118,11 @@ export function DeploymentSettingsPanel(p: DeploymentSettingsPanelProps): JSX.El
             ) : (
               ""
             )}
-            {p.fields.map((f) => (
-              <Field f={f} />
-            ))}
+            <div class="settings-fields">
+              {p.fields.map((f) => (
+                <Field f={f} />
+              ))}
+            </div>
             <p class="form-actions">
               <button type="submit" class="primary">
                 Save settings
