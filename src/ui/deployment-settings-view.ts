@@ -36,7 +36,7 @@ const SPECS: Spec[] = [
 /** SETTING_NAMES are every field the settings form takes. */
 export const SETTING_NAMES: readonly SettingName[] = SPECS.map((s) => s.name);
 
-/** NUMERIC says which fields hold whole numbers (the rest are choices). */
+/** isNumeric says whether a field holds a whole number (the others are choices). */
 export function isNumeric(name: SettingName): boolean {
   return !["sandbox", "network", "sessionPolicy"].includes(name);
 }
