@@ -8,9 +8,9 @@ import { sseResponse } from "../http/sse.ts";
 import { canManage, findServer } from "../registry/catalog.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
-import { getDeployment, saveDeploymentSettings } from "./deployments.ts";
-import { applySettingsPatch, parseSettingsPatch } from "./settings.ts";
-import { warmDeployment } from "./warm.ts";
+import { getDeployment } from "./deployments.ts";
+import { changeDeploymentSettings } from "./settings-change.ts";
+import { parseSettingsPatch } from "./settings.ts";
 
 function ownedServer(ctx: AppContext, request: Request, ns: string, name: string, scope: "publish" | "read") {
   const user = requireUser(ctx, request, scope);
@@ -64,13 +64,8 @@ export function deployRoutes(ctx: AppContext) {
       "/api/v1/servers/:ns/:name/deployment",
       ({ params, request, body }) => {
         const { server, admin } = ownedServer(ctx, request, params.ns, params.name, "publish");
-        const d = getDeployment(ctx.dbh, server.id);
-        if (!d) throw new AppError("not_found", `${server.qualifiedName} is not deployed yet: pass the settings with its first deploy`);
         const patch = parseSettingsPatch(body && typeof body === "object" && "settings" in body ? (body as { settings: unknown }).settings : body);
-        const next = saveDeploymentSettings(ctx.dbh, d, applySettingsPatch(d.settings, patch, { admin }));
-        auditRequest(ctx, request, principalFor(ctx, request), { action: "settings.change", outcome: "ok", target: server.qualifiedName, detail: JSON.stringify(patch).slice(0, 500) });
-        // The warm pool is keyed by the launch plan, so new limits or sandbox replace its children.
-        warmDeployment(ctx, server.qualifiedName, next);
+        const next = changeDeploymentSettings(ctx, request, principalFor(ctx, request), server, patch, { admin });
         return { state: next.state, settings: next.settings };
       },
       { detail: { summary: "Change a server's deployment settings (sandbox, network, pool, limits, session policy); new sessions use them", tags: ["hosting"] } },

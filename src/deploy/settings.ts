@@ -68,7 +68,10 @@ export function withDefaults(stored: Partial<DeploymentSettings> | null | undefi
 export function applySettingsPatch(current: DeploymentSettings, patch: SettingsPatch, actor: { admin: boolean }): DeploymentSettings {
   if (patch.sandbox === "none" && !actor.admin) throw new AppError("forbidden", 'only an administrator may set sandbox "none" for a server');
   const next = withDefaults({ ...current, ...patch, limits: { ...current.limits, ...patch.limits } });
-  if (next.poolSize > next.maxSessions) throw new AppError("invalid", `poolSize (${next.poolSize}) can't exceed maxSessions (${next.maxSessions})`);
+  if (next.poolSize > next.maxSessions) {
+    const message = `poolSize (${next.poolSize}) can't exceed maxSessions (${next.maxSessions})`;
+    throw new AppError("invalid", message, { details: [{ pointer: "/poolSize", message }] });
+  }
   return next;
 }
 

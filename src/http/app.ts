@@ -18,6 +18,7 @@ import { connectRoutes } from "../ui/connect-routes.ts";
 import { homeRoutes } from "../ui/home-routes.ts";
 import { hostingRoutes } from "../ui/hosting-routes.ts";
 import { testConfigFormRoutes } from "../ui/test-config-form.ts";
+import { deploymentSettingsFormRoutes } from "../ui/deployment-settings-form.ts";
 import { loginRoutes } from "../ui/login-routes.ts";
 import { playgroundRoutes } from "../ui/playground-routes.ts";
 import { publishRoutes } from "../ui/publish-routes.ts";
@@ -90,6 +91,7 @@ export function createApp(ctx: AppContext) {
     .use(playgroundRoutes(ctx))
     .use(hostingRoutes(ctx))
     .use(testConfigFormRoutes(ctx))
+    .use(deploymentSettingsFormRoutes(ctx))
     .use(homeRoutes(ctx));
 }
 

@@ -6,15 +6,15 @@ import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import type { LogLine as Line } from "../supervisor/log-ring.ts";
 import { DeploymentBadge } from "../../views/components/server-shell.tsx";
-import { DeployProgressView, DeployStatePanel, DeployStatus, ServerDeploymentsPage } from "../../views/pages/server-deployments-page.tsx";
+import { DeployProgressView, DeployStatePanel, DeployStatus } from "../../views/pages/server-deployments-page.tsx";
 import { LogLine, ServerLogsPage, type LogFilter } from "../../views/pages/server-logs-page.tsx";
 import { formString, readForm, requireCsrf } from "./csrf.ts";
 import { progressOf } from "./deploy-progress.ts";
+import { deploymentsPage } from "./deployments-page.ts";
 import { fragmentStream } from "./fragment-stream.ts";
 import { html, redirect } from "./html.ts";
 import { isFragmentRequest, loginPath, pageContext } from "./page-context.ts";
 import { loadServerPage, requireManager } from "./server-page-data.ts";
-import { testConfigView } from "./test-config-form.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 const TAIL = 500;
@@ -40,22 +40,10 @@ export function hostingRoutes(ctx: AppContext) {
   return new Elysia({ name: "ui-hosting" })
     .get("/:ns/:name/deployments", ({ request, params }) => {
       // An anonymous visitor is sent to sign in; a signed-in non-owner gets 403.
-      const { page, data, base, signIn, check } = managed(ctx, request, params.ns, params.name);
+      const { page, data, signIn, check } = managed(ctx, request, params.ns, params.name);
       if (signIn) return signIn;
       check();
-      const run = ctx.deployer?.current(data.server.id);
-      return html(
-        ServerDeploymentsPage({
-          data,
-          layout: page.layout,
-          csrfToken: page.csrfToken ?? "",
-          hosting: Boolean(ctx.deployer),
-          activeSessions: ctx.supervisor?.count(data.server.qualifiedName) ?? 0,
-          status: { base, follow: Boolean(run), progress: run ? progressOf(run.events) : undefined },
-          testConfig: testConfigView(ctx, data),
-        }),
-        { headers: NO_STORE },
-      );
+      return deploymentsPage(ctx, page, data);
     })
     .post(
       "/:ns/:name/deployments",

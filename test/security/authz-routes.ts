@@ -115,6 +115,7 @@ export const ROUTES: Record<string, Row> = {
   "POST /:ns/:name/deployments":              { rule: "manage-form", ok: 503, path: "/acme/secret/deployments", method: "POST", form: {} },
   "GET /:ns/:name/deployments/progress":      { rule: "manage-page", ok: 200, path: "/acme/secret/deployments/progress" },
   "POST /:ns/:name/deployments/test-config":  { rule: "manage-form", ok: 303, path: "/acme/secret/deployments/test-config", method: "POST", form: {} },
+  "POST /:ns/:name/deployments/settings":     { rule: "manage-form", ok: 303, path: "/acme/secret/deployments/settings", method: "POST", form: (i) => ({ maxSessions: String(10 + i) }) },
   "POST /:ns/:name/deployments/test-config/clear": { rule: "manage-form", ok: 303, path: "/acme/secret/deployments/test-config/clear", method: "POST", form: {} },
   "GET /:ns/:name/logs":                      { rule: "manage-page", ok: 200, path: "/acme/secret/logs" },
   "GET /:ns/:name/logs/stream":               { rule: "manage-page", ok: 503, path: "/acme/secret/logs/stream" },

@@ -174,6 +174,9 @@ async function page(w: World, path: string, init: RequestInit = {}): Promise<str
 
 const post = (w: World, fields: Record<string, string>) => ({ method: "POST", body: form(fields), headers: w.b.post() });
 
+// The settings form's refusal echoes what was typed: make sure the case really reached it.
+const refusedForm = (html: string) => (expect(html).toContain('<div class="field has-error">'), html);
+
 const CASES: [string, (w: World) => Promise<string>][] = [
   ["home", (w) => page(w, "/")],
   ["search with a hostile query", (w) => page(w, `/?q=${encodeURIComponent(w.s.HOSTILE)}&tag=${encodeURIComponent(w.s.SCRIPT)}&owner=${encodeURIComponent(w.s.IMG)}`)],
@@ -187,6 +190,11 @@ const CASES: [string, (w: World) => Promise<string>][] = [
   ["playground", (w) => page(w, `/${NAME}/playground?tool=${encodeURIComponent(w.s.SCRIPT)}`)],
   ["playground tool form", (w) => page(w, `/${NAME}/playground/form?tool=${encodeURIComponent(w.s.SCRIPT)}&pg=${"a".repeat(24)}`)],
   ["deployments", (w) => page(w, `/${NAME}/deployments`)],
+  ["deployment settings refused", (w) => page(w, `/${NAME}/deployments/settings`, post(w, { _csrf: w.b.csrf, maxSessions: w.s.IMG, idleTimeoutSec: w.s.TEXTAREA, "limits.memoryMiB": w.s.SINGLE, network: w.s.SCRIPT, sandbox: w.s.JS_URL })).then(refusedForm)],
+  [
+    "deployment settings refused (htmx)",
+    (w) => page(w, `/${NAME}/deployments/settings`, { ...post(w, { _csrf: w.b.csrf, maxAgeSec: w.s.SCRIPT, "limits.pids": w.s.IMG }), headers: w.b.post({ "hx-request": "true", "hx-request-type": "partial" }) }).then(refusedForm),
+  ],
   ["logs", (w) => page(w, `/${NAME}/logs`)],
   ["logs filtered", (w) => page(w, `/${NAME}/logs?q=${encodeURIComponent(w.s.SCRIPT)}`)],
   [

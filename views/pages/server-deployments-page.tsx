@@ -3,6 +3,7 @@ import type { DeployProgress } from "../../src/ui/deploy-progress.ts";
 import type { ServerPage } from "../../src/ui/server-page-data.ts";
 import { ServerShell, type ServerShellProps } from "../components/server-shell.tsx";
 import { isoDate } from "../format.ts";
+import { DeploymentSettingsPanel, type DeploymentSettingsPanelProps } from "../components/deployment-settings-panel.tsx";
 import { TestConfigPanel, type TestConfigPanelProps } from "../components/test-config-panel.tsx";
 
 /** DeployProgressView is the progress bar and what the deploy is doing (an SSE message's content). */
@@ -130,6 +131,8 @@ export interface ServerDeploymentsProps {
   status: DeployStatusProps;
   /** testConfig is the probe's config form, for servers that take config. */
   testConfig?: Omit<TestConfigPanelProps, "base" | "csrfToken">;
+  /** settings are the effective deployment settings and their form. */
+  settings: Omit<DeploymentSettingsPanelProps, "base" | "csrfToken">;
 }
 
 /** ServerDeploymentsPage lets owners deploy a version with a live progress bar, and shows how it runs. */
@@ -167,6 +170,7 @@ export function ServerDeploymentsPage(p: ServerDeploymentsProps): JSX.Element {
         </section>
         <DeployStatePanel data={p.data} activeSessions={p.activeSessions} />
       </div>
+      <DeploymentSettingsPanel base={base} csrfToken={p.csrfToken} {...p.settings} />
       {p.testConfig && p.testConfig.fields.length ? <TestConfigPanel base={base} csrfToken={p.csrfToken} {...p.testConfig} /> : ""}
     </ServerShell>
   );
