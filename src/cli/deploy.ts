@@ -31,7 +31,9 @@ async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Prog
 
 /**
  * settingsFromFlags turns `--set key=value` pairs (dot notation for limits, like connection params)
- * into a validated settings change; `--sandbox` itself is the instance-wide config flag.
+ * into a validated settings change; `--sandbox` itself is the instance-wide config flag. The value
+ * `default` puts a setting back to its default (null in the API's merge patch); no setting takes
+ * "default" as a real value, so the spelling can't shadow one.
  */
 export function settingsFromFlags(pairs: readonly string[]): SettingsPatch | undefined {
   if (pairs.length === 0) return undefined;
@@ -40,7 +42,7 @@ export function settingsFromFlags(pairs: readonly string[]): SettingsPatch | und
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--set takes key=value (e.g. --set sandbox=bwrap --set limits.memoryMiB=512), got ${JSON.stringify(pair)}`);
     const [key, raw] = [pair.slice(0, eq), pair.slice(eq + 1)];
-    const value = /^\d+$/.test(raw) ? Number(raw) : raw;
+    const value = raw === "default" ? null : /^\d+$/.test(raw) ? Number(raw) : raw;
     const path = key.split(".");
     let node = out;
     for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
@@ -67,7 +69,7 @@ export const deployCommand: Command = {
       name: "set",
       type: "string",
       multiple: true,
-      help: "a per-server setting: sandbox=auto|bwrap|none, network=host|none, poolSize, maxSessions, idleTimeoutSec, maxAgeSec, sessionPolicy=per-session|shared, limits.memoryMiB|addressSpaceMiB|openFiles|processes|pids|cpuSeconds",
+      help: "a per-server setting: sandbox=auto|bwrap|none, network=host|none, poolSize, maxSessions, idleTimeoutSec, maxAgeSec, sessionPolicy=per-session|shared, limits.memoryMiB|addressSpaceMiB|openFiles|processes|pids|cpuSeconds; key=default puts one back to its default (sandbox=default: the instance's --sandbox; limits=default: every limit)",
     },
   ],
   async run({ config, flags, positionals }) {

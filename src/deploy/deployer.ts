@@ -49,7 +49,7 @@ export class Deployer {
     const v = getVersion(this.ctx.dbh, server.id, version);
     if (!v.deployable) throw new AppError("invalid", `${server.qualifiedName}@${v.version} can't be deployed here: ${v.notDeployableReason ?? "no runnable package"}`);
     const current = withDefaults(getDeployment(this.ctx.dbh, server.id)?.settings);
-    const settings = change ? applySettingsPatch(current, change.patch, { admin: change.admin }) : current;
+    const settings = change ? applySettingsPatch(current, change.patch, { admin: change.admin, instanceSandbox: this.ctx.config.sandbox }) : current;
     const events: DeployEvent[] = [];
     const listeners = new Set<(e: DeployEvent) => void>();
     const emit = (e: DeployEvent) => {

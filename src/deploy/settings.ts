@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { DeploymentLimits, DeploymentSettings } from "../db/schema.ts";
 import { AppError } from "../shared/app-error.ts";
-import type { ResourceLimits } from "../supervisor/sandbox.ts";
+import type { ResourceLimits, SandboxMode } from "../supervisor/sandbox.ts";
 
 /**
  * DEFAULT_LIMITS bound every child unless its server says otherwise: 8 GiB of address space (about
@@ -25,30 +25,34 @@ export const DEFAULT_SETTINGS: DeploymentSettings = {
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
-/** limitsPatchSchema validates per-server limits; each is optional and replaces only its default. */
+/** limitsPatchSchema validates per-server limits; each is optional and replaces only its default (null: back to it). */
 export const limitsPatchSchema = z
   .object({
-    addressSpaceMiB: int(512, 1 << 20).describe("RLIMIT_AS in MiB (Bun needs at least 512)"),
-    memoryMiB: int(16, 1 << 20).describe("cgroup memory.max in MiB"),
-    openFiles: int(16, 1 << 20),
-    processes: int(1, 1 << 22),
-    pids: int(1, 1 << 22),
-    cpuSeconds: int(1, 31 * 86400),
+    addressSpaceMiB: int(512, 1 << 20).describe("RLIMIT_AS in MiB (Bun needs at least 512)").nullable(),
+    memoryMiB: int(16, 1 << 20).describe("cgroup memory.max in MiB").nullable(),
+    openFiles: int(16, 1 << 20).nullable(),
+    processes: int(1, 1 << 22).nullable(),
+    pids: int(1, 1 << 22).nullable(),
+    cpuSeconds: int(1, 31 * 86400).nullable(),
   })
   .partial()
   .strict();
 
-/** settingsPatchSchema validates a change to a server's deployment settings: only the fields given change. */
+/**
+ * settingsPatchSchema validates a change to a server's deployment settings, as a JSON merge patch:
+ * only the fields given change, and null puts one back to its default (sandbox: the instance's mode;
+ * limits: null, every limit).
+ */
 export const settingsPatchSchema = z
   .object({
-    maxSessions: int(1, 10_000).describe("max concurrent children (sessions) of this server"),
-    idleTimeoutSec: int(5, 7 * 86400),
-    maxAgeSec: int(10, 31 * 86400),
-    network: z.enum(["host", "none"]),
-    poolSize: int(0, 32).describe("warm children kept ready (config-free servers only)"),
-    sandbox: z.enum(["auto", "bwrap", "none"]),
-    sessionPolicy: z.enum(["per-session", "shared"]),
-    limits: limitsPatchSchema,
+    maxSessions: int(1, 10_000).describe("max concurrent children (sessions) of this server").nullable(),
+    idleTimeoutSec: int(5, 7 * 86400).nullable(),
+    maxAgeSec: int(10, 31 * 86400).nullable(),
+    network: z.enum(["host", "none"]).nullable(),
+    poolSize: int(0, 32).describe("warm children kept ready (config-free servers only)").nullable(),
+    sandbox: z.enum(["auto", "bwrap", "none"]).nullable(),
+    sessionPolicy: z.enum(["per-session", "shared"]).nullable(),
+    limits: limitsPatchSchema.nullable(),
   })
   .partial()
   .strict();
@@ -61,13 +65,35 @@ export function withDefaults(stored: Partial<DeploymentSettings> | null | undefi
   return { ...DEFAULT_SETTINGS, ...stored, limits: { ...DEFAULT_LIMITS, ...stored?.limits } };
 }
 
+// merged applies one level of a merge patch: undefined keeps a value, null drops it (so withDefaults refills it).
+function merged<T extends object>(current: T, patch: object): Partial<T> {
+  const out: Record<string, unknown> = { ...(current as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out as Partial<T>;
+}
+
+/** SettingsActor is who changes settings, and the instance's --sandbox mode a reset falls back to. */
+export interface SettingsActor {
+  admin: boolean;
+  instanceSandbox: SandboxMode;
+}
+
 /**
  * applySettingsPatch merges a change into the current settings. Turning the sandbox off is for
- * admins only: a server's owner is exactly whose code the sandbox contains.
+ * admins only: a server's owner is exactly whose code the sandbox contains. A non-admin may set
+ * "auto" or "bwrap", so resetting sandbox to the instance default is theirs only when that default
+ * is one of those: on an instance run with `--sandbox none`, resetting a server's "bwrap" would turn
+ * its sandbox off, so that needs an admin too (a server already unsandboxed loses nothing).
  */
-export function applySettingsPatch(current: DeploymentSettings, patch: SettingsPatch, actor: { admin: boolean }): DeploymentSettings {
+export function applySettingsPatch(current: DeploymentSettings, patch: SettingsPatch, actor: SettingsActor): DeploymentSettings {
   if (patch.sandbox === "none" && !actor.admin) throw new AppError("forbidden", 'only an administrator may set sandbox "none" for a server');
-  const next = withDefaults({ ...current, ...patch, limits: { ...current.limits, ...patch.limits } });
+  const unsandboxes = patch.sandbox === null && actor.instanceSandbox === "none" && current.sandbox !== undefined && current.sandbox !== "none";
+  if (unsandboxes && !actor.admin) throw new AppError("forbidden", 'only an administrator may reset sandbox to the instance default here: this instance runs with --sandbox none, so the reset would turn the sandbox off');
+  const { limits, ...rest } = patch;
+  const next = withDefaults({ ...merged(current, rest), limits: limits === null ? {} : merged(current.limits, limits ?? {}) });
   if (next.poolSize > next.maxSessions) {
     const message = `poolSize (${next.poolSize}) can't exceed maxSessions (${next.maxSessions})`;
     throw new AppError("invalid", message, { details: [{ pointer: "/poolSize", message }] });
@@ -83,7 +109,8 @@ export function resourceLimitsOf(l: DeploymentLimits): ResourceLimits {
 
 /** parseSettingsPatch validates a settings change from outside (API body, CLI flags): 422 with each field's problem. */
 export function parseSettingsPatch(input: unknown): SettingsPatch {
-  const parsed = settingsPatchSchema.safeParse(input ?? {});
+  // A whole-settings null has no default to go back to (it's not "reset everything"): refused by the schema.
+  const parsed = settingsPatchSchema.safeParse(input === undefined ? {} : input);
   if (parsed.success) return parsed.data;
   throw new AppError("invalid", "these deployment settings are not acceptable", {
     details: parsed.error.issues.map((i) => ({ pointer: "/" + i.path.join("/"), message: `${i.path.join(".") || "settings"}: ${i.message}` })),

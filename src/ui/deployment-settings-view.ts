@@ -49,7 +49,7 @@ export function settingValue(s: DeploymentSettings, name: SettingName): string |
 
 function bounds(name: SettingName): { min?: number; max?: number } {
   const shape = name.startsWith("limits.") ? limitsPatchSchema.shape[name.slice(7) as keyof typeof limitsPatchSchema.shape] : settingsPatchSchema.shape[name as "maxSessions"];
-  const n = shape.unwrap() as { minValue?: number | null; maxValue?: number | null };
+  const n = shape.unwrap().unwrap() as { minValue?: number | null; maxValue?: number | null };
   return { min: n.minValue ?? undefined, max: n.maxValue ?? undefined };
 }
 
@@ -73,7 +73,9 @@ export function settingsPanelView(data: ServerPage, o: { instanceSandbox: Sandbo
     const shown = spec.name === "sandbox" && now === undefined ? `instance default (${o.instanceSandbox})` : `${now ?? ""}${spec.unit ? ` ${spec.unit}` : ""}`;
     let options = spec.options;
     if (spec.name === "sandbox") {
-      options = [...(now === undefined ? ([["", `instance default (${o.instanceSandbox})`]] as [string, string][]) : []), ["auto", "auto (bubblewrap when it works here)"], ["bwrap", "bubblewrap (required)"]];
+      // "Instance default" (sent empty: a reset) is offered whenever the viewer may pick it; see applySettingsPatch.
+      const mayReset = now === undefined || now === "none" || o.admin || o.instanceSandbox !== "none";
+      options = [...(mayReset ? ([["", `instance default (${o.instanceSandbox})`]] as [string, string][]) : []), ["auto", "auto (bubblewrap when it works here)"], ["bwrap", "bubblewrap (required)"]];
       if (o.admin || now === "none") options.push(["none", "none (no sandbox)"]);
     }
     const value = o.state?.values[spec.name] ?? (now === undefined ? "" : String(now));

@@ -12,6 +12,11 @@ describe("hearth deploy --set", () => {
     });
   });
 
+  it("turns key=default into null: back to the default (sandbox: the instance's mode; limits: every limit)", () => {
+    expect(settingsFromFlags(["sandbox=default", "maxSessions=default", "limits.memoryMiB=default", "poolSize=2"])).toEqual({ sandbox: null, maxSessions: null, limits: { memoryMiB: null }, poolSize: 2 });
+    expect(settingsFromFlags(["limits=default"])).toEqual({ limits: null });
+  });
+
   it("gives nothing when no --set is passed, so the server keeps its settings", () => {
     expect(settingsFromFlags([])).toBeUndefined();
   });
@@ -21,5 +26,7 @@ describe("hearth deploy --set", () => {
     expect(() => settingsFromFlags(["colour=blue"])).toThrow("bad --set: settings: Unrecognized key");
     expect(() => settingsFromFlags(["limits.addressSpaceMiB=100"])).toThrow("limits.addressSpaceMiB");
     expect(() => settingsFromFlags(["sandbox=docker"])).toThrow("sandbox");
+    expect(() => settingsFromFlags(["colour=default"])).toThrow("bad --set: settings: Unrecognized key");
+    expect(() => settingsFromFlags(["limits.memory=default"])).toThrow("bad --set: limits: Unrecognized key");
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSession } from "../../src/bridge/session-open.ts";
+import { applySettingsPatch, withDefaults } from "../../src/deploy/settings.ts";
 import { principalFor } from "../../src/http/auth.ts";
 import { packFixture } from "../fixtures/installer/build.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
@@ -77,6 +78,9 @@ describe("per-server deployment settings", () => {
       [{ limits: { memory: 5 } }, "limits"],
       [{ colour: "blue" }, "settings"],
       [{ sessionPolicy: "pooled" }, "sessionPolicy"],
+      [{ colour: null }, "settings"],
+      [{ limits: { memory: null } }, "limits"],
+      [{ sandbox: null, network: "bridge" }, "network"],
     ];
     for (const [body, field] of cases) {
       const r = await patch("io.github.test/echo-bad", body);
@@ -84,6 +88,10 @@ describe("per-server deployment settings", () => {
       const json = (await r.json()) as { details?: { message: string }[] };
       expect(json.details?.some((d) => d.message.startsWith(field))).toBe(true);
     }
+    // A whole-settings null has nothing to go back to: refused, not "reset everything".
+    const wholeNull = await patch("io.github.test/echo-bad", { settings: null });
+    expect(wholeNull.status).toBe(422);
+    expect(((await wholeNull.json()) as { details?: { message: string }[] }).details?.[0]?.message).toStartWith("settings:");
     const tooBigPool = await patch("io.github.test/echo-bad", { poolSize: 5, maxSessions: 2 });
     expect(tooBigPool.status).toBe(422);
     expect(await settingsOf("io.github.test/echo-bad")).toEqual(before);
@@ -100,6 +108,40 @@ describe("per-server deployment settings", () => {
     expect((await patch("io.github.test/echo-owner", { sandbox: "none" })).status).toBe(200);
     const stranger = plainUserWithKey(h.ctx, "stranger@example.com");
     expect((await patch("io.github.test/echo-owner", { poolSize: 0 }, stranger.auth)).status).toBe(403);
+  });
+
+  it("puts settings back to their defaults with null (JSON merge patch), each limit or all of them", async () => {
+    const name = "io.github.test/echo-reset";
+    h.deployFixture(name, "echo-server.ts", {}, { poolSize: 0 });
+    const defaults = await settingsOf(name);
+    expect((await patch(name, { settings: { sandbox: "auto", maxSessions: 3, network: "none", limits: { memoryMiB: 256, openFiles: 99, pids: 10 } } })).status).toBe(200);
+    const r = await patch(name, { settings: { sandbox: null, maxSessions: null, limits: { memoryMiB: null } } });
+    expect(r.status).toBe(200);
+    const limits = defaults.limits as Record<string, number>;
+    expect(((await r.json()) as { settings: unknown }).settings).toEqual({ ...defaults, network: "none", limits: { ...limits, openFiles: 99, pids: 10 } });
+    expect((await settingsOf(name)).sandbox).toBeUndefined();
+    expect((await patch(name, { limits: null, network: null })).status).toBe(200);
+    expect(await settingsOf(name)).toEqual(defaults);
+  });
+
+  it("lets an owner reset the sandbox only where the instance default doesn't turn it off (this instance runs --sandbox none)", async () => {
+    const name = "io.github.test/echo-reset-owner";
+    h.deployFixture(name, "echo-server.ts", {}, { poolSize: 0 });
+    const owner = plainUserWithKey(h.ctx, "reset-owner@example.com");
+    h.ctx.dbh.sqlite.query("UPDATE namespaces SET owner_user_id = ? WHERE id = (SELECT namespace_id FROM servers WHERE qualified_name = ?)").run(owner.user.id, name);
+    expect((await patch(name, { sandbox: "bwrap" }, owner.auth)).status).toBe(200);
+    const off = await patch(name, { sandbox: null, poolSize: 0 }, owner.auth);
+    expect(off.status).toBe(403);
+    expect(((await off.json()) as { error: string }).error).toContain("would turn the sandbox off");
+    expect((await settingsOf(name)).sandbox).toBe("bwrap");
+    expect((await patch(name, { sandbox: null })).status).toBe(200);
+    expect((await settingsOf(name)).sandbox).toBeUndefined();
+    // Already at the instance default (or admin-unsandboxed), a reset loses nothing: the owner may send it.
+    expect((await patch(name, { sandbox: null }, owner.auth)).status).toBe(200);
+    // Where the instance default is one an owner could pick (auto, bwrap), the reset is theirs.
+    const current = withDefaults({ sandbox: "bwrap" });
+    expect(applySettingsPatch(current, { sandbox: null }, { admin: false, instanceSandbox: "auto" }).sandbox).toBeUndefined();
+    expect(() => applySettingsPatch(current, { sandbox: null }, { admin: false, instanceSandbox: "none" })).toThrow("only an administrator may reset sandbox");
   });
 
   it("says to deploy first when a server has no deployment to change", async () => {
