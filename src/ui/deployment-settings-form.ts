@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { DeploymentSettings } from "../db/schema.ts";
 import { changeDeploymentSettings } from "../deploy/settings-change.ts";
-import { parseSettingsPatch } from "../deploy/settings.ts";
+import { DEFAULT_SETTINGS, parseSettingsPatch } from "../deploy/settings.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { DeployStatePanel } from "../../views/pages/server-deployments-page.tsx";
@@ -16,18 +16,22 @@ import { loadServerPage, requireManager, type ServerPage } from "./server-page-d
 /**
  * readSettingsForm turns the form into a settings change holding only what differs from now, so
  * resubmitting a value an admin set (sandbox "none") is no change. Whole numbers become numbers;
- * anything else stays a string for the API's schema to refuse, by name.
+ * anything else stays a string for the API's schema to refuse, by name. A field sent empty (a
+ * cleared number, the sandbox's "instance default") puts the setting back to its default (null);
+ * a field not sent at all is left alone.
  */
 export function readSettingsForm(form: FormData, current: DeploymentSettings): { change: Record<string, unknown>; typed: SettingsFormState["values"] } {
   const change: Record<string, unknown> = {};
   const limits: Record<string, unknown> = {};
   const typed: SettingsFormState["values"] = {};
   for (const name of SETTING_NAMES) {
+    if (!form.has(name)) continue;
     const text = formString(form, name).trim().slice(0, 100);
-    if (!text) continue;
     typed[name] = text;
-    const value = isNumeric(name) && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    const value = !text ? null : isNumeric(name) && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
     if (value === settingValue(current, name)) continue;
+    // Empty on a setting already at its default (sandbox unset is the instance's) changes nothing.
+    if (value === null && settingValue(current, name) === settingValue(DEFAULT_SETTINGS, name)) continue;
     if (name.startsWith("limits.")) limits[name.slice(7)] = value;
     else change[name] = value;
   }

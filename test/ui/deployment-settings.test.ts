@@ -18,8 +18,8 @@ let t: ReturnType<typeof testApp>;
 afterEach(() => t?.close());
 
 // acme/secret (private, published by acme's publisher), deployed with the default settings.
-function world(opts: { deployed?: boolean } = {}) {
-  t = testApp();
+function world(opts: { deployed?: boolean; flags?: Record<string, string> } = {}) {
+  t = testApp(opts.flags);
   const w = teamWorld(t.ctx);
   const server = findServer(t.ctx.dbh, { userId: null, isAdmin: true }, "acme/secret");
   if (opts.deployed !== false) setDeploymentState(t.ctx.dbh, server.id, "ready", { versionId: getVersion(t.ctx.dbh, server.id, "latest").id });
@@ -154,6 +154,42 @@ describe("deployment settings on the Deployments page", () => {
     expect(body).toContain('<option value="none" selected>none (no sandbox)</option>');
     expect((await save(w.owner, { sandbox: "none", maxSessions: "9" })).status).toBe(303);
     expect(settings()).toMatchObject({ sandbox: "none", maxSessions: 9 });
+  });
+
+  it("puts settings back to their defaults: the sandbox's instance default, and number fields cleared", async () => {
+    const { w, settings } = world();
+    expect((await save(w.owner, { sandbox: "bwrap", maxSessions: "8", "limits.memoryMiB": "256", "limits.openFiles": "999" })).status).toBe(303);
+    const before = await (await page(w.owner)).text();
+    expect(before).toContain('<option value="">instance default (auto)</option>');
+    expect((await save(w.owner, { sandbox: "", maxSessions: "", "limits.memoryMiB": "", "limits.openFiles": "999" })).status).toBe(303);
+    expect(settings()).toEqual({ ...DEFAULT_SETTINGS, limits: { ...DEFAULT_SETTINGS.limits, openFiles: 999 } });
+    const [entry] = listAudit(t.ctx.dbh.db, { action: "settings.change" }, 1, 10).events;
+    expect(JSON.parse(entry!.detail!)).toEqual({ maxSessions: null, sandbox: null, limits: { memoryMiB: null } });
+    const body = await (await page(w.owner)).text();
+    expect(setting(body, "sandbox")).toBe('<span>instance default (auto)</span><span class="badge">default</span>');
+    expect(setting(body, "limits.memoryMiB")).toBe('<span>1024 MiB</span><span class="badge">default</span>');
+    expect(body).toContain('<option value="" selected>instance default (auto)</option>');
+  });
+
+  it("leaves a field that isn't sent alone, and clearing one already at its default changes nothing", async () => {
+    const { w, settings } = world();
+    expect((await save(w.owner, { maxSessions: "8" })).status).toBe(303);
+    expect((await save(w.owner, { poolSize: "", sandbox: "" })).status).toBe(303);
+    expect(settings()).toEqual({ ...DEFAULT_SETTINGS, maxSessions: 8 });
+    expect(listAudit(t.ctx.dbh.db, { action: "settings.change" }, 1, 10).events).toHaveLength(1);
+  });
+
+  it("on a --sandbox none instance, offers and allows the sandbox reset to admins only (it would turn the sandbox off)", async () => {
+    const { w, settings } = world({ flags: { sandbox: "none" } });
+    expect((await save(w.owner, { sandbox: "bwrap" })).status).toBe(303);
+    expect(await (await page(w.owner)).text()).not.toContain("instance default (none)</option>");
+    const r = await save(w.owner, { sandbox: "" });
+    expect(r.status).toBe(403);
+    expect(await r.text()).toContain("only an administrator may reset sandbox");
+    expect(settings()?.sandbox).toBe("bwrap");
+    expect(await (await page(w.admin)).text()).toContain('<option value="">instance default (none)</option>');
+    expect((await save(w.admin, { sandbox: "" })).status).toBe(303);
+    expect(settings()?.sandbox).toBeUndefined();
   });
 
   it("needs the session's CSRF token", async () => {

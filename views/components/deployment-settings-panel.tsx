@@ -123,6 +123,7 @@ export function DeploymentSettingsPanel(p: DeploymentSettingsPanelProps): JSX.El
                 <Field f={f} />
               ))}
             </div>
+            <p class="muted">Empty a number (or pick the sandbox's instance default) to put it back to its default.</p>
             <p class="form-actions">
               <button type="submit" class="primary">
                 Save settings
