@@ -6,7 +6,8 @@ import type { AppContext } from "../http/context.ts";
 import { evaluateCommandFunction, type CommandFunctionResult } from "../installer/command-function.ts";
 import type { VersionRow } from "../registry/catalog.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
-import { AppError } from "../shared/app-error.ts";
+import { redactValues } from "../secrets/mask.ts";
+import { AppError, isAppError } from "../shared/app-error.ts";
 import type { LaunchPlan } from "../supervisor/supervisor.ts";
 import { launchPlanFor, planWithSettings, secretsOf } from "./launch-plan.ts";
 
@@ -30,12 +31,26 @@ export async function resolveLaunchPlan(ctx: AppContext, serverKey: string, depl
   let result = cache.get(key);
   if (!result) {
     const mode = withDefaults(deployment.settings).sandbox ?? ctx.config.sandbox;
-    result = await evaluateCommandFunction(runs.source, config, { runtime: process.execPath, sandbox: { mode } });
+    try {
+      result = await evaluateCommandFunction(runs.source, config, { runtime: process.execPath, sandbox: { mode } });
+    } catch (e) {
+      // What the function threw or printed may quote the config; its secrets never leave in an error.
+      throw redactedError(e, secretsOf(version, config));
+    }
     cache.set(key, result);
     if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   }
   const { argv, env } = commandFromResult(result, installed.packageRoot, process.execPath);
   return planWithSettings(serverKey, deployment, installed.dir, argv, env, secretsOf(version, config));
+}
+
+/** redactedError is e with the given secret values replaced in its message and details. */
+export function redactedError(e: unknown, secrets: string[]): unknown {
+  if (!isAppError(e) || secrets.length === 0) return e;
+  return new AppError(e.code, redactValues(e.message, secrets), {
+    details: e.details.map((d) => ({ ...d, message: redactValues(d.message, secrets) })),
+    extra: JSON.parse(redactValues(JSON.stringify(e.extra), secrets.map((v) => JSON.stringify(v).slice(1, -1)))) as Record<string, unknown>,
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { validateConfig } from "../registry/config-schema.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { recordSnapshot, type Snapshot } from "../registry/snapshots.ts";
 import { probeTools } from "../registry/tool-probe.ts";
-import { resolveLaunchPlan } from "../bridge/smithery-launch.ts";
+import { redactedError, resolveLaunchPlan } from "../bridge/smithery-launch.ts";
 import { keyringOf } from "../secrets/keyring.ts";
 import { redactValues } from "../secrets/mask.ts";
 import { ChildTransport } from "../supervisor/child-transport.ts";
@@ -50,7 +50,13 @@ export async function probeDeployment(ctx: AppContext, serverKey: string, deploy
   }
   if (!ctx.supervisor) throw new Error("probeDeployment needs a supervisor");
   // A commandFunction that throws or loops fails here, and with it the deploy, with its message.
-  const plan = { ...(await resolveLaunchPlan(ctx, serverKey, deployment, version, empty.value)), maxSessions: Number.MAX_SAFE_INTEGER };
+  let resolved;
+  try {
+    resolved = await resolveLaunchPlan(ctx, serverKey, deployment, version, empty.value);
+  } catch (e) {
+    throw redactedError(e, given.secrets);
+  }
+  const plan = { ...resolved, maxSessions: Number.MAX_SAFE_INTEGER };
   let last = "";
   let lastExit: string | undefined;
   for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt++) {

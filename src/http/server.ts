@@ -92,7 +92,8 @@ export function startServer<T>(ctx: AppContext, app: App, upgrader?: Upgrader<T>
         }
         applySecurityHeaders(response.headers, https);
         response.headers.set("x-request-id", requestId);
-        const path = new URL(request.url).pathname; // never the query: it can carry api_key and config
+        // Never the query (it can carry api_key and config), nor an invitation link's one-time token.
+        const path = new URL(request.url).pathname.replace(/^\/invite\/[^/]+/, "/invite/[token]");
         httpRequests.inc({ route: routeOf(path), method: request.method, status: response.status });
         log.info("request", { requestId, method: request.method, path, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10 });
         return response;

@@ -3,8 +3,8 @@ import { principalFor } from "./auth.ts";
 import { errorResponse, wantsJson } from "./errors.ts";
 
 // What an anonymous visitor still reaches on a sign-in-only instance: operations probes, the way
-// in (sign-in and first-run setup), and the assets those pages load.
-const OPEN = /^\/(healthz|readyz|login|setup|static\/[^/]+)$/;
+// in (sign-in, first-run setup, and an invitation's one-time link), and the assets those pages load.
+const OPEN = /^\/(healthz|readyz|login|setup|invite\/[^/]+|static\/[^/]+)$/;
 
 /**
  * signInOnlyRefusal answers anonymous requests when `--public-read=false` makes the instance

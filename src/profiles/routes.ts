@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { requireKeyNamespace } from "../accounts/principal.ts";
 import { principalFor, requireUser } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { servers } from "../db/schema.ts";
@@ -26,7 +27,12 @@ function serverName(ctx: AppContext, serverId: number): string {
 /** profileRoutes are the saved-config API: a user's profiles, with secrets masked in every answer. */
 export function profileRoutes(ctx: AppContext) {
   const show = (p: Profile, qualifiedName = serverName(ctx, p.serverId)) => profileJson(ctx.config.publicUrl, qualifiedName, serverConfigSchema(ctx.dbh, p.serverId), p);
-  const mine = (request: Request, id: string) => getProfile(ctx.dbh, keyringOf(ctx), id, requireUser(ctx, request, "connect"));
+  // A key restricted to a namespace reads and changes only the profiles of that namespace's servers.
+  const mine = (request: Request, id: string) => {
+    const p = getProfile(ctx.dbh, keyringOf(ctx), id, requireUser(ctx, request, "connect"));
+    requireKeyNamespace(principalFor(ctx, request), serverName(ctx, p.serverId).split("/")[0]!);
+    return p;
+  };
   return new Elysia({ name: "profiles" })
     .get(
       "/api/v1/profiles",
@@ -42,6 +48,7 @@ export function profileRoutes(ctx: AppContext) {
       ({ body, request, set }) => {
         const user = requireUser(ctx, request, "connect");
         const server = findServer(ctx.dbh, viewerOf(principalFor(ctx, request)), body.server);
+        requireKeyNamespace(principalFor(ctx, request), server.namespace);
         const schema = serverConfigSchema(ctx.dbh, server.id);
         const p = createProfile(ctx.dbh, keyringOf(ctx), { userId: user.id, serverId: server.id, schema, name: body.name, config: body.config });
         set.status = 201;

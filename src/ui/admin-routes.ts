@@ -4,7 +4,7 @@ import { AppError } from "../shared/app-error.ts";
 import { AdminPage, AdminStats } from "../../views/pages/admin-page.tsx";
 import { html, redirect } from "./html.ts";
 import { instanceStats } from "./instance-stats.ts";
-import { loginPath, pageContext } from "./page-context.ts";
+import { loginPath, pageContext, requireAdminScope } from "./page-context.ts";
 
 /** adminRoutes serve the instance dashboard to administrators. */
 export function adminRoutes(ctx: AppContext) {
@@ -12,6 +12,7 @@ export function adminRoutes(ctx: AppContext) {
     const page = pageContext(ctx, request);
     if (!page.user) return { page, response: redirect(loginPath(request)) };
     if (page.user.role !== "admin") throw new AppError("forbidden", "only administrators see the instance dashboard");
+    requireAdminScope(page);
     return { page };
   };
   return new Elysia({ name: "ui-admin" })

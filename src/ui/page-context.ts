@@ -1,3 +1,4 @@
+import { AppError } from "../shared/app-error.ts";
 import type { Principal } from "../accounts/principal.ts";
 import type { User } from "../accounts/users.ts";
 import { pageAssets } from "../http/assets.ts";
@@ -42,4 +43,12 @@ export function isFragmentRequest(request: Request): boolean {
 export function loginPath(request: Request): string {
   const u = new URL(request.url);
   return `/login?next=${encodeURIComponent(u.pathname + u.search)}`;
+}
+
+/**
+ * requireAdminScope refuses an instance page to a key without the admin scope: a signed-in admin's
+ * browser passes, but an admin's connect- or read-only key must not open the admin pages.
+ */
+export function requireAdminScope(page: PageContext): void {
+  if (page.principal.kind === "key" && !page.principal.scopes.includes("admin")) throw new AppError("forbidden", 'this API key lacks the "admin" scope');
 }

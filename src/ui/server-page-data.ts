@@ -1,3 +1,4 @@
+import { requireKeyNamespace } from "../accounts/principal.ts";
 import { getDeployment, type Deployment } from "../deploy/deployments.ts";
 import type { AppContext } from "../http/context.ts";
 import { connectionUrls } from "../registry/api-shape.ts";
@@ -48,4 +49,6 @@ export function loadServerPage(ctx: AppContext, page: PageContext, ns: string, n
 export function requireManager(data: ServerPage, page: PageContext): void {
   if (!page.user) throw new AppError("unauthorized", "sign in as a publisher of this server's namespace or an administrator");
   if (!data.canManage) throw new AppError("forbidden", `only publishers and owners of ${data.server.namespace} and administrators can see this`);
+  // A key restricted to a namespace manages only there, on pages as on the API.
+  requireKeyNamespace(page.principal, data.server.namespace);
 }

@@ -3,6 +3,7 @@ import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/webso
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { listAudit } from "../../src/audit/audit-log.ts";
 import { commandFromResult } from "../../src/bridge/smithery-launch.ts";
 import { packFixture } from "../fixtures/installer/build.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
@@ -75,6 +76,21 @@ describe("smithery.yaml commandFunction deploys", () => {
     expect(d.body.error).toContain("the commandFunction threw: no greeting today");
     const state = await (await fetch(`${h.server.url}/api/v1/servers/io.github.test/greeter-throws/deployment`, { headers: auth() })).json();
     expect(state).toMatchObject({ state: "failed", error: expect.stringContaining("no greeting today") });
+  }, 90_000);
+
+  it("keeps the owner's secret test config out of a commandFunction's error, everywhere it is kept", async () => {
+    const yaml = ["startCommand:", "  type: stdio", "  configSchema:", "    type: object", "    properties:", "      token: {type: string}", "  commandFunction: |-", "    (config) => { throw new Error('bad token ' + config.token) }", ""].join("\n");
+    expect((await publish("io.github.test/greeter-leaks", yaml)).status).toBe(201);
+    const put = await fetch(`${h.server.url}/api/v1/servers/io.github.test/greeter-leaks/test-config`, { method: "PUT", headers: { ...auth(), "content-type": "application/json" }, body: JSON.stringify({ config: { token: "s3cr3t-token-value" } }) });
+    expect(put.status).toBe(200);
+    const d = await deploy("io.github.test/greeter-leaks");
+    expect(d.status).toBe(503);
+    expect(d.body.error).toContain("bad token [redacted]");
+    const state = await (await fetch(`${h.server.url}/api/v1/servers/io.github.test/greeter-leaks/deployment`, { headers: auth() })).json();
+    expect(state).toMatchObject({ state: "failed", error: expect.stringContaining("bad token [redacted]") });
+    const audit = listAudit(h.ctx.dbh.db, { action: "server.deploy" }, 1, 50).events.filter((e) => e.target === "io.github.test/greeter-leaks");
+    expect(audit.map((e) => e.detail)).toEqual([expect.stringContaining("bad token [redacted]")]);
+    expect(JSON.stringify([d.body, state, audit])).not.toContain("s3cr3t-token-value");
   }, 90_000);
 
   it("fails the deploy of a commandFunction that loops forever after its 2 s timeout, with nothing left running", async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { createApp } from "../../src/http/app.ts";
 import { startServer, type RunningServer } from "../../src/http/server.ts";
+import { configureLogging } from "../../src/shared/log.ts";
 import { testContext } from "../helpers/app.ts";
 import { tempDir } from "../helpers/temp.ts";
 import { HAS_OPENSSL, selfSignedCert } from "../helpers/tls.ts";
@@ -19,6 +20,18 @@ function serve(flags: Record<string, string> = {}): RunningServer {
 }
 
 describe("the HTTP server", () => {
+  it("logs request paths without an invitation link's one-time token, or any query string", async () => {
+    const lines: string[] = [];
+    configureLogging({ write: (l) => lines.push(l), level: "info" });
+    cleanups.push(() => configureLogging({ write: (l) => process.stdout.write(l + "\n"), level: "error" })); // as test/helpers/app.ts sets it
+    const s = serve();
+    await (await fetch(`${s.url}/invite/tok-SECRET-1234567890`)).body?.cancel();
+    await (await fetch(`${s.url}/api/v1/servers?api_key=hth_SECRET`)).body?.cancel();
+    const requests = lines.filter((l) => l.includes('"request"'));
+    expect(requests.some((l) => l.includes('"path":"/invite/[token]"'))).toBe(true);
+    expect(requests.join("\n")).not.toContain("SECRET");
+  });
+
   it("adds security headers and a request id to every response", async () => {
     const s = serve();
     const r = await fetch(`${s.url}/`);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "bun:test";
+import { createInvitation } from "../../src/accounts/invitations.ts";
 import { testApp } from "../helpers/app.ts";
 import { teamWorld, type TeamWorld } from "../helpers/teams.ts";
-import { ROUTES, requestFor, world } from "../security/authz-routes.ts";
+import { pathFor, ROUTES, requestFor, world } from "../security/authz-routes.ts";
 
 let t: ReturnType<typeof testApp>;
 let w: TeamWorld;
@@ -32,6 +33,16 @@ describe("--public-read=false", () => {
     }
   });
 
+  it("lets an invitee open their one-time link and set a password (the way in for a new member)", async () => {
+    start("false");
+    const inv = createInvitation(t.ctx.dbh.db, w.admin.user.id, { email: "new@example.com", role: "user", ttlMs: 60_000 });
+    expect((await t.request(`/invite/${inv.token}`)).status).toBe(200);
+    expect((await t.request("/invite/never-issued")).status).toBe(404);
+    const accept = await t.request(`/invite/${inv.token}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost" }, body: "password=a+long+enough+password" });
+    expect(accept.status).toBe(303);
+    expect(accept.headers.getSetCookie().join(";")).toContain("hearth_session=");
+  });
+
   it("still serves health, readiness, sign-in, setup and assets to anyone", async () => {
     start("false");
     for (const path of ["/healthz", "/readyz", "/login", "/static/app.css"]) expect([path, (await t.request(path)).status]).toEqual([path, 200]);
@@ -57,11 +68,11 @@ describe("--public-read=false", () => {
   it("refuses anonymous callers on every route of the app but the open few", async () => {
     start("false");
     const x = world({ "public-read": "false" });
-    const open = new Set(["/healthz", "/readyz", "/static/app.css", "/login", "/setup?token=guess", "/setup"]);
+    const open = new Set(["/healthz", "/readyz", "/static/app.css", "/login", "/setup?token=guess", "/setup", "/invite/never-issued-token"]);
     try {
       for (const [route, row] of Object.entries(ROUTES)) {
         if (open.has(row.path) || row.method === "OPTIONS") continue;
-        const r = await x.t.request(row.path, requestFor(x.w, row, "anonymous", 0));
+        const r = await x.t.request(pathFor(x, row), requestFor(x.w, row, "anonymous", 0));
         await r.body?.cancel();
         const page = (row.method ?? "GET") === "GET" && !/^\/(api|v0|v0\.1)\//.test(row.path) && !row.path.endsWith("/mcp");
         expect([route, r.status]).toEqual([route, page ? 303 : 401]);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "bun:test";
+import { createApiKey } from "../../src/accounts/api-keys.ts";
 import { SECRET_MASK } from "../../src/secrets/mask.ts";
 import { testApp } from "../helpers/app.ts";
 import { ENV_PACKAGE, jsonRequest } from "../helpers/profiles.ts";
@@ -70,6 +71,19 @@ describe("profiles API", () => {
     }
     expect((await (await t.request("/api/v1/profiles", { headers: bob.auth })).json()).profiles).toEqual([]);
     expect((await t.request(`/api/v1/profiles/${p.id}`, { headers: admin.auth })).status).toBe(200);
+  });
+
+  it("keeps a key restricted to another namespace away from the profiles of this one's servers", async () => {
+    const { alice } = await setup();
+    const { body: p } = await create(alice.auth, { server: NAME, name: "work", config: { API_KEY: SECRET } });
+    const { key } = createApiKey(t.ctx.dbh.db, alice.user.id, { name: "elsewhere", scopes: ["read", "connect"], namespace: "io.github.other" });
+    const narrow = { authorization: `Bearer ${key}` };
+    for (const [method, body] of [["GET", undefined], ["PATCH", { config: { API_KEY: "attacker" } }], ["DELETE", undefined]] as const) {
+      const r = await t.request(`/api/v1/profiles/${p.id}`, body ? jsonRequest(method, body, narrow) : { method, headers: narrow });
+      expect([method, r.status]).toEqual([method, 403]);
+    }
+    expect((await create(narrow, { server: NAME, name: "other", config: { API_KEY: "k" } })).status).toBe(403);
+    expect((await t.request(`/api/v1/profiles/${p.id}`, { headers: alice.auth })).status).toBe(200);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createApiKey } from "../../src/accounts/api-keys.ts";
 import { upsertAdmin } from "../../src/accounts/users.ts";
 import { testApp } from "../helpers/app.ts";
 import { form } from "../ui/ui-helpers.ts";
@@ -264,4 +265,24 @@ describe("a private server's existence", () => {
       }
     });
   }
+});
+
+describe("API keys on pages", () => {
+  it("a key restricted to another namespace can't open a server's management pages", async () => {
+    const { t, w } = fresh();
+    const { key } = createApiKey(t.ctx.dbh.db, w.publisher.user.id, { name: "other only", scopes: ["read", "connect", "publish"], namespace: "other" });
+    for (const path of ["/acme/secret/logs", "/acme/secret/deployments", "/acme/secret/deployments/progress"]) {
+      expect([path, (await t.request(path, { headers: { authorization: `Bearer ${key}` } })).status]).toEqual([path, 403]);
+      expect([path, (await t.request(path, { headers: { authorization: w.publisher.bearer } })).status]).toEqual([path, 200]);
+    }
+  });
+
+  it("an administrator's key without the admin scope can't open the admin pages", async () => {
+    const { t, w } = fresh();
+    const { key } = createApiKey(t.ctx.dbh.db, w.admin.user.id, { name: "connect only", scopes: ["read", "connect"] });
+    for (const path of ["/admin", "/admin/stats", "/admin/audit"]) {
+      expect([path, (await t.request(path, { headers: { authorization: `Bearer ${key}` } })).status]).toEqual([path, 403]);
+      expect([path, (await t.request(path, { headers: { authorization: w.admin.bearer } })).status]).toEqual([path, 200]);
+    }
+  });
 });
