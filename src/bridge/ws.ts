@@ -2,12 +2,14 @@ import type { Server, ServerWebSocket } from "bun";
 import { keyStillValid, revocationCount } from "../accounts/api-keys.ts";
 import { resolvePrincipal } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
+import { sameOrigin } from "../http/csrf-guard.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
 import { enforceRate } from "../http/rate-limit.ts";
 import type { Upgrader } from "../http/server.ts";
 import { messageBytes, messages, relayLatency, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
+import { rebindingRefusal } from "./origin-guard.ts";
 import { childGoneMessage, errorFrame, inspectClientFrame, logNotification, responseId, type JsonRpcId } from "./relay.ts";
 import { canStillConnect, openSession, type OpenedSession } from "./session-open.ts";
 import type { UsageCounter } from "./usage.ts";
@@ -87,7 +89,15 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
           throw new AppError("bad_request", "this is a WebSocket endpoint: connect with a WebSocket client (subprotocol mcp), or use /mcp for Streamable HTTP");
         }
+        const refusal = rebindingRefusal(request, { publicUrl: ctx.config.publicUrl, bindHost: ctx.config.host });
+        if (refusal) throw new AppError("forbidden", refusal);
         const principal = resolvePrincipal(ctx.dbh.db, request);
+        // A cookie rides along on a handshake from any site it is sent to (another localhost port, a
+        // sibling subdomain), so a cookie-only upgrade must name our origin; browsers always send
+        // Origin on a WebSocket handshake, so a missing one is refused too. Keys work from anywhere.
+        if (principal.kind === "session" && (request.headers.get("origin") === null || !sameOrigin(ctx, request))) {
+          throw new AppError("forbidden", "a signed-in browser may open this WebSocket only from Hearth's own pages; other clients connect with an API key (Authorization: Bearer or ?api_key=)");
+        }
         enforceRate(ctx, request, "session", principal);
         const session = await openSession(ctx, principal, `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());

@@ -1,6 +1,9 @@
 import { AppError } from "../shared/app-error.ts";
+import { logger } from "../shared/log.ts";
 import type { Child, ChildEndState, ChildEvents, ChildState } from "./child.ts";
 import type { LogRing } from "./log-ring.ts";
+
+const log = logger("supervisor.shared");
 
 type Id = string | number;
 type Msg = { jsonrpc?: string; id?: Id | null; method?: string; params?: Record<string, unknown>; result?: unknown; error?: unknown };
@@ -26,7 +29,9 @@ interface Route {
  *   (under that session's id), and `notifications/initialized` is passed on once;
  * - a request from the child (sampling, elicitation, roots, ping) goes to the session with the most
  *   recent request still in flight — the likeliest cause — else to the most recently active session,
- *   under a rewritten id whose answer is mapped back; other notifications (logs, list changes) go to all.
+ *   under a rewritten id whose answer is mapped back; other notifications (logs, list changes) go to all;
+ * - nothing skips the rewriting: a line the router can't read is refused to its session, and a child
+ *   answer to no id we issued (id null) is dropped.
  */
 export class SharedChild {
   private readonly sessions = new Set<SessionChannel>();
@@ -88,7 +93,10 @@ export class SharedChild {
   /** fromSession takes one message a session sent and passes it on rewritten (or answers it from cache). */
   async fromSession(s: SessionChannel, line: string): Promise<void> {
     const msg = parse(line);
-    if (!msg) return this.child.send(line); // not JSON-RPC we can route: the child answers it (or not) as it would
+    // Passed on verbatim, a line the router can't read (a batch, say) would keep the session's ids
+    // unrewritten, so one session could answer another's pending server→client request by
+    // guessing the child's id. It is refused to this session alone and never reaches the child.
+    if (!msg) return s.deliver(unroutable(line));
     s.lastActive = Date.now();
     if (msg.method !== undefined && msg.id !== undefined && msg.id !== null) return this.request(s, msg as Msg & { id: Id; method: string });
     if (msg.method !== undefined) return this.notification(s, msg);
@@ -141,7 +149,12 @@ export class SharedChild {
   private fromChild(line: string): void {
     const msg = parse(line);
     if (!msg) return;
-    if (msg.method === undefined && typeof msg.id === "number") return this.response(msg as Msg & { id: number });
+    if (msg.method === undefined) {
+      if (typeof msg.id === "number") return this.response(msg as Msg & { id: number });
+      // An answer to no id we issued (id null: an error the child couldn't attribute) belongs to no
+      // session; broadcast, it would show every session what another one sent.
+      return log.debug("dropped a response the child sent to no request of ours", { child: this.child.label, id: msg.id ?? null });
+    }
     if (msg.method !== undefined && msg.id !== undefined && msg.id !== null) {
       const s = this.likeliestSession();
       if (!s) return void this.write({ jsonrpc: "2.0", id: msg.id, error: { code: -32603, message: "no client session is attached to answer this request" } });
@@ -271,6 +284,20 @@ export class SessionChannel implements Child {
     for (const fn of this.listeners.state) fn(state, prev);
     this.resolveEnded(state);
   }
+}
+
+// The JSON-RPC error for a line that is not one message: -32700 when it isn't JSON at all.
+function unroutable(line: string): string {
+  let json = true;
+  try {
+    JSON.parse(line);
+  } catch {
+    json = false;
+  }
+  const error = json
+    ? { code: -32600, message: "Invalid Request: send one JSON-RPC message object per line (batches are not part of MCP since 2025-06-18)" }
+    : { code: -32700, message: "Parse error: the message is not valid JSON" };
+  return JSON.stringify({ jsonrpc: "2.0", id: null, error });
 }
 
 function parse(line: string): Msg | undefined {

@@ -11,6 +11,7 @@ beforeEach(async () => {
   h = await startHosted();
   h.deployFixture("io.github.test/shared-echo", "echo-server.ts", {}, { sessionPolicy: "shared", poolSize: 0 });
   h.deployFixture("io.github.test/shared-roots", "roots-server.ts", {}, { sessionPolicy: "shared", poolSize: 0 });
+  h.deployFixture("io.github.test/shared-null-id", "null-id-server.ts", {}, { sessionPolicy: "shared", poolSize: 0 });
 });
 afterEach(async () => {
   await h.close();
@@ -22,6 +23,17 @@ async function connect(name: string, roots?: string[]): Promise<Client> {
   if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((r) => ({ uri: `file:///${r}`, name: r })) }));
   await client.connect(new WebSocketClientTransport(new URL(h.wsUrl(name, `api_key=${h.key}`))));
   return client;
+}
+// rawSession opens a raw WebSocket and records every frame it gets, parsed.
+async function rawSession(name: string): Promise<{ ws: WebSocket; got: Record<string, unknown>[]; answer: (id: number) => Promise<void> }> {
+  const ws = new WebSocket(h.wsUrl(name, `api_key=${h.key}`), ["mcp"]);
+  const got: Record<string, unknown>[] = [];
+  ws.addEventListener("message", (e) => got.push(JSON.parse(String(e.data))));
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error("websocket error"));
+  });
+  return { ws, got, answer: async (id) => void (await waitUntil(() => got.some((m) => m.id === id && !("method" in m)), 8000)) };
 }
 const text = (r: Record<string, unknown>) => (r.content as { text: string }[])[0]!.text;
 
@@ -107,5 +119,25 @@ describe("shared session policy", () => {
     const refused = await fetch(h.wsUrl("io.github.test/shared-echo", `api_key=${h.key}`).replace(/^ws/, "http"), { headers: { upgrade: "websocket", connection: "upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } });
     expect(refused.status).toBe(503);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("drops a child's response with id null (it belongs to no session) instead of sending it to every session", async () => {
+    const a = await rawSession("io.github.test/shared-null-id");
+    const b = await rawSession("io.github.test/shared-null-id");
+    const init = (id: number) => JSON.stringify({ jsonrpc: "2.0", id, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } });
+    a.ws.send(init(1));
+    b.ws.send(init(1));
+    await Promise.all([a.answer(1), b.answer(1)]);
+    // Each ping makes the child write an id:null error just before its answer, so once both answers
+    // are in, any broadcast of those errors has arrived too.
+    a.ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }));
+    await a.answer(2);
+    b.ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }));
+    await b.answer(2);
+    expect(h.hosting.supervisor.count("io.github.test/shared-null-id")).toBe(1);
+    expect(a.got).toEqual([expect.objectContaining({ id: 1 }), { jsonrpc: "2.0", id: 2, result: {} }]);
+    expect(b.got).toEqual([expect.objectContaining({ id: 1 }), { jsonrpc: "2.0", id: 2, result: {} }]);
+    a.ws.close();
+    b.ws.close();
   });
 });

@@ -39,7 +39,8 @@ function handshake(path: string, headers: Record<string, string>): Promise<numbe
 function credentials(who: Who): Record<string, string> {
   if (who === "anonymous") return {};
   if (who.startsWith("key:")) return { authorization: `Bearer ${w.keys[who.slice(4) as keyof TeamWorld["keys"]]}` };
-  return { cookie: w[who as "outsider" | "member" | "publisher" | "owner" | "admin"].cookie };
+  // A browser always sends Origin on a handshake; a cookie-only upgrade needs Hearth's own.
+  return { cookie: w[who as "outsider" | "member" | "publisher" | "owner" | "admin"].cookie, origin: new URL(h.server.url).origin };
 }
 
 describe("WebSocket bridge authorization", () => {
@@ -61,7 +62,7 @@ describe("losing access ends open sessions", () => {
   it("a WebSocket session of a member removed from the team closes on its next message (1008)", async () => {
     const { setMember, removeMember } = await import("../../src/accounts/teams.ts");
     setMember(h.ctx.dbh.db, w.owner.user, "acme", "outsider@example.com", "member");
-    const ws = new WebSocket(h.wsUrl("acme/live"), { headers: { cookie: w.outsider.cookie }, protocols: ["mcp"] } as unknown as string[]);
+    const ws = new WebSocket(h.wsUrl("acme/live"), { headers: { cookie: w.outsider.cookie, origin: new URL(h.server.url).origin }, protocols: ["mcp"] } as unknown as string[]);
     const closed = new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code), { once: true }));
     await new Promise((resolve, reject) => {
       ws.onopen = resolve;

@@ -6,12 +6,13 @@ import { fixture, Inbox, useChildren } from "./harness.ts";
 const t = useChildren();
 
 // The child is real; `sent` only records what SharedChild wrote to its stdin.
-function shared(): { sc: SharedChild; sent: Record<string, unknown>[]; emptied: () => boolean } {
-  const child = t.spawn({ argv: fixture("echo-server.ts") });
+function shared(script = "echo-server.ts"): { sc: SharedChild; sent: Record<string, unknown>[]; emptied: () => boolean } {
+  const child = t.spawn({ argv: fixture(script) });
   const sent: Record<string, unknown>[] = [];
+  // A line that isn't JSON is recorded as it came, so a test can see it reached the child.
   const watched: Child = new Proxy(child, {
     get(target, prop, receiver) {
-      if (prop === "send") return (line: string) => (sent.push(JSON.parse(line)), target.send(line));
+      if (prop === "send") return (line: string) => (sent.push(parseOr(line)), target.send(line));
       const v = Reflect.get(target, prop, receiver);
       return typeof v === "function" ? v.bind(target) : v;
     },
@@ -19,6 +20,13 @@ function shared(): { sc: SharedChild; sent: Record<string, unknown>[]; emptied: 
   let empty = false;
   const sc = new SharedChild(watched, false, () => (empty = true));
   return { sc, sent, emptied: () => empty };
+}
+function parseOr(line: string): Record<string, unknown> {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return { unparsed: line };
+  }
 }
 const init = (id: number) => JSON.stringify({ jsonrpc: "2.0", id, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } });
 async function ready(s: SessionChannel, id = 0): Promise<Inbox> {
@@ -72,5 +80,30 @@ describe("SharedChild", () => {
     await sc.child.stop({ graceMs: 200 });
     expect((await b.ended).state).toBe("exited");
     await expect(b.send(init(1))).rejects.toThrow("the session has ended");
+  });
+
+  it("answers a line it can't route (a batch, non-object JSON, bad JSON) to its session alone, and never passes it to the child", async () => {
+    const { sc, sent } = shared("roots-server.ts");
+    const a = sc.attach("a");
+    const b = sc.attach("b");
+    const inboxA = await ready(a);
+    const inboxB = await ready(b);
+    // b's call makes the child ask b for its roots; the child numbers that request 0.
+    await b.send(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "roots", arguments: {} } }));
+    const asked = await inboxB.method("roots/list");
+    const before = sent.length;
+    // a tries to answer b's request under the child's own id, hidden in a batch the router can't read.
+    const forged = { jsonrpc: "2.0", id: 0, result: { roots: [{ uri: "file:///evil", name: "evil" }] } };
+    await a.send(JSON.stringify([forged]));
+    expect(await inboxA.next((m) => m.id === null)).toMatchObject({ id: null, error: { code: -32600 } });
+    await a.send("42");
+    await a.send("{nope");
+    await Bun.sleep(50);
+    expect(inboxA.raw.map((l) => JSON.parse(l)).filter((m) => m.id === null).map((m) => m.error.code)).toEqual([-32600, -32600, -32700]);
+    expect(inboxB.raw.filter((l) => JSON.parse(l).id === null)).toEqual([]);
+    expect(sent.length).toBe(before);
+    // b's own answer still reaches the child, which was still waiting for it.
+    await b.send(JSON.stringify({ jsonrpc: "2.0", id: asked.id, result: { roots: [{ uri: "file:///beta", name: "beta" }] } }));
+    expect(await inboxB.next((m) => m.id === 7)).toMatchObject({ result: { content: [{ text: "beta" }] } });
   });
 });
