@@ -12,6 +12,7 @@
  * unchanged, which the SDK transport (built for its own Client) doesn't expose.
  */
 import { EventSourceParserStream } from "eventsource-parser/stream";
+import { parseJsonObject } from "../shared/json-object.ts";
 
 /** HttpRelayOptions configures one relay. */
 export interface HttpRelayOptions {
@@ -31,14 +32,7 @@ type Id = string | number;
 type Msg = { id?: Id; method?: string; result?: { protocolVersion?: string } };
 const PING_PREFIX = "hearth-ping-";
 
-function parse(line: string): Msg | undefined {
-  try {
-    const m = JSON.parse(line) as unknown;
-    return typeof m === "object" && m !== null && !Array.isArray(m) ? (m as Msg) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const parse = (line: string): Msg | undefined => parseJsonObject<Msg>(line);
 
 // Refused means the message never reached Hearth (it is restarting), so resending it is safe.
 const refused = (e: unknown) => ["ECONNREFUSED", "ConnectionRefused"].includes((e as { code?: string }).code ?? "");

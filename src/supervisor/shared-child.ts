@@ -2,6 +2,7 @@ import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import type { Child, ChildEndState, ChildEvents, ChildState } from "./child.ts";
 import type { LogRing } from "./log-ring.ts";
+import { parseJsonObject } from "../shared/json-object.ts";
 
 const log = logger("supervisor.shared");
 
@@ -300,11 +301,4 @@ function unroutable(line: string): string {
   return JSON.stringify({ jsonrpc: "2.0", id: null, error });
 }
 
-function parse(line: string): Msg | undefined {
-  try {
-    const m = JSON.parse(line) as unknown;
-    return typeof m === "object" && m !== null && !Array.isArray(m) ? (m as Msg) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const parse = (line: string): Msg | undefined => parseJsonObject<Msg>(line);
