@@ -4,16 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { authenticateApiKey } from "../../src/accounts/api-keys.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
-import { hasChromium, launchBrowser, newPage, shot, signIn } from "./harness.ts";
+import { describeInChromium, launchBrowser, newPage, shot, signIn } from "./harness.ts";
 
-const run = hasChromium() ? describe : describe.skip;
 
 let h: HostedInstance;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-run("account and audit pages in Chromium", () => {
+describeInChromium("account and audit pages in Chromium", () => {
   beforeAll(async () => {
     h = await startHosted();
     browser = await launchBrowser();

@@ -5,17 +5,16 @@ import type { Browser, Page } from "playwright-core";
 import { getDeployment } from "../../src/deploy/deployments.ts";
 import { findServer } from "../../src/registry/catalog.ts";
 import type { HostedInstance } from "../helpers/hosted.ts";
-import { hasChromium, launchBrowser, newPage, shot, signIn, startWithEcho } from "./harness.ts";
+import { describeInChromium, launchBrowser, newPage, shot, signIn, startWithEcho } from "./harness.ts";
 
 const ECHO = "io.github.test/echo";
-const run = hasChromium() ? describe : describe.skip;
 
 let h: HostedInstance;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-run("deployment settings in Chromium", () => {
+describeInChromium("deployment settings in Chromium", () => {
   beforeAll(async () => {
     h = await startWithEcho(ECHO);
     browser = await launchBrowser();

@@ -1,3 +1,4 @@
+import { describe } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -10,11 +11,15 @@ export const ARTIFACTS = join(import.meta.dir, "..", "..", "test-artifacts");
 /** ADMIN is the account startHosted creates (test/helpers/registry.ts adminWithKey). */
 export const ADMIN = { email: "admin@example.com", password: "admin password 1" };
 
-/** hasChromium says whether the e2e tests can run here; when not, it says why on the console once. */
+/** describeInChromium is describe for browser tests, skipped with the reason in its name when Chromium is absent. */
+export function describeInChromium(name: string, fn: () => void): void {
+  if (hasChromium()) describe(name, fn);
+  else describe.skip(`${name} [skipped: ${CHROMIUM} is not installed; CI installs it, or apt-get install chromium]`, fn);
+}
+
+/** hasChromium says whether the e2e tests can run here. */
 export function hasChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  console.warn(`e2e: skipped, ${CHROMIUM} is not installed (CI installs it; apt-get install chromium to run these here)`);
-  return false;
+  return existsSync(CHROMIUM);
 }
 
 /** launchBrowser starts headless Chromium with nothing that phones home. */

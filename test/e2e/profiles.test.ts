@@ -4,18 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import { ENV_PACKAGE } from "../helpers/profiles.ts";
-import { hasChromium, launchBrowser, newPage, signIn } from "./harness.ts";
+import { describeInChromium, launchBrowser, newPage, signIn } from "./harness.ts";
 
 const NAME = "io.github.test/env";
 const SECRET = "sk-e2e-PROFILE-SECRET-31337";
-const run = hasChromium() ? describe : describe.skip;
 
 let h: HostedInstance;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-run("profiles on the Connect tab in Chromium", () => {
+describeInChromium("profiles on the Connect tab in Chromium", () => {
   beforeAll(async () => {
     h = await startHosted();
     h.deployFixture(NAME, "env-server.ts", { packages: [ENV_PACKAGE] });

@@ -13,13 +13,12 @@ import { serverJson } from "../helpers/registry.ts";
 import { tempDir } from "../helpers/temp.ts";
 import { publish } from "../ui/ui-helpers.ts";
 import { findUserByEmail } from "../../src/accounts/users.ts";
-import { hasChromium, launchBrowser, newPage, shot, signIn, startWithEcho } from "./harness.ts";
+import { describeInChromium, launchBrowser, newPage, shot, signIn, startWithEcho } from "./harness.ts";
 
 const ECHO = "io.github.test/echo";
 // Installs reach the npm registry for the fixture's one dependency; pass this machine's CA, as
 // an operator would with --pass-env (the deploy tests do the same).
 const PASS_ENV = "NODE_EXTRA_CA_CERTS,SSL_CERT_FILE,HTTPS_PROXY,HTTP_PROXY,NO_PROXY";
-const run = hasChromium() ? describe : describe.skip;
 
 let h: HostedInstance;
 let browser: Browser;
@@ -29,7 +28,7 @@ const errors: string[] = [];
 const shots: string[] = [];
 const packs = tempDir("hearth-e2e-packs-");
 
-run("web UI in Chromium", () => {
+describeInChromium("web UI in Chromium", () => {
   beforeAll(async () => {
     h = await startWithEcho(ECHO, { title: "Echo", description: "Says back whatever you send it." }, { "pass-env": PASS_ENV });
     const admin = findUserByEmail(h.ctx.dbh.db, "admin@example.com")!;
