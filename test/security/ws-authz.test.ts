@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { request as httpRequest } from "node:http";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
+import { wsHandshake } from "../helpers/ws-handshake.ts";
 import { teamWorld, type TeamWorld } from "../helpers/teams.ts";
 import { expected, WHO, type Who } from "./authz-rules.ts";
 
@@ -19,21 +19,7 @@ afterAll(() => h.close());
 // A real upgrade handshake; the status line says whether Hearth accepted (101) or refused it.
 function handshake(path: string, headers: Record<string, string>): Promise<number> {
   const url = new URL(path, h.server.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, {
-      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"), "sec-websocket-protocol": "mcp", ...headers },
-    });
-    req.on("upgrade", (res, socket) => {
-      socket.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("response", (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return wsHandshake(url, headers);
 }
 
 function credentials(who: Who): Record<string, string> {
