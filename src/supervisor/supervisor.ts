@@ -11,6 +11,7 @@ import { LogRing } from "./log-ring.ts";
 import { liveGroupMembers } from "./process-group.ts";
 import { signatureOf, WarmPools } from "./pool.ts";
 import { SharedChild } from "./shared-child.ts";
+import { workDirName } from "./session-root.ts";
 import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
 
 const log = logger("supervisor");
@@ -35,6 +36,7 @@ export interface LaunchPlan {
 
 /** SupervisorOptions are instance-wide limits and where session work dirs live. */
 export interface SupervisorOptions {
+  /** sessionsDir holds the work dirs; keep it short (see session-root.ts): programs put Unix sockets there. */
   sessionsDir: string;
   sandbox: SandboxMode;
   protections: Protections;
@@ -137,7 +139,7 @@ export class Supervisor {
 
   private spawn(plan: LaunchPlan): Lease {
     const id = crypto.randomUUID();
-    const workDir = join(this.opts.sessionsDir, id);
+    const workDir = join(this.opts.sessionsDir, workDirName(id));
     mkdirSync(workDir, { mode: 0o700 });
     let wrapped;
     try {
