@@ -29,6 +29,8 @@ export interface LaunchPlan {
   /** sandbox overrides the instance's --sandbox for this server (absent: the instance's mode). */
   sandbox?: SandboxMode;
   limits?: ResourceLimits;
+  /** browser shows the sandbox what a headless browser reads (preset browser; see sandbox.ts). */
+  browser?: boolean;
   readOnlyPaths?: string[];
   /** redact are secret config values: replaced in the child's logged stderr, in case it prints them. */
   redact?: string[];
@@ -143,7 +145,7 @@ export class Supervisor {
     mkdirSync(workDir, { mode: 0o700 });
     let wrapped;
     try {
-      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: plan.sandbox ?? this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths }, this.opts.protections);
+      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: plan.sandbox ?? this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths, browser: plan.browser }, this.opts.protections);
     } catch (e) {
       rmSync(workDir, { recursive: true, force: true });
       throw e;
@@ -164,6 +166,9 @@ export class Supervisor {
       explainExit: (exit) => limitHint({ ...exit, oomKills: slot?.oomKills() ?? 0 }, slot ? plan.limits : { ...plan.limits, memoryBytes: undefined, pids: undefined }),
     });
     slot = this.placeInCgroup(id, child, plan, logs);
+    if (plan.limits && plan.limits.addressSpaceBytes === undefined && !(slot && plan.limits.memoryBytes !== undefined)) {
+      logs?.push("hearth", "warning: no address-space limit and no cgroup memory.max on this host: nothing bounds this server's memory");
+    }
     this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
     const lease: Lease = { id, serverKey: plan.serverKey, child, sandboxed: wrapped.sandboxed, release: (reason) => child.stop({ reason }) };
     this.live.set(id, lease);
