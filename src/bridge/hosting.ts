@@ -3,6 +3,7 @@ import type { AppContext } from "../http/context.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import { detectProtections, type Protections, type SandboxMode } from "../supervisor/sandbox.ts";
 import { LogRing } from "../supervisor/log-ring.ts";
+import { sessionRoot } from "../supervisor/session-root.ts";
 import { LogStore } from "../logs/log-store.ts";
 import { registerLiveGauges } from "../metrics/metrics.ts";
 import { UsageCounter } from "./usage.ts";
@@ -57,8 +58,10 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
     }
     return ring;
   };
+  const sessions = sessionRoot(join(ctx.config.dataDir, "sessions"));
+  if (sessions.fallbackReason) log.warn("session work dirs kept in the data dir: their paths may be too long for Unix sockets", { reason: sessions.fallbackReason, path: sessions.path });
   const supervisor = new Supervisor({
-    sessionsDir: join(ctx.config.dataDir, "sessions"),
+    sessionsDir: sessions.path,
     sandbox: ctx.config.sandbox,
     protections,
     maxChildren: opts.maxChildren ?? 200,

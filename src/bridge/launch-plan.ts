@@ -37,6 +37,7 @@ export function planWithSettings(serverKey: string, deployment: Deployment, pack
     maxSessions: settings.maxSessions,
     sessionPolicy: settings.sessionPolicy,
     ...(settings.sandbox ? { sandbox: settings.sandbox } : {}),
+    ...(settings.preset === "browser" ? { browser: true } : {}),
     limits: resourceLimitsOf(settings.limits),
     redact,
   };

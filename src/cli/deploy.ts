@@ -69,7 +69,7 @@ export const deployCommand: Command = {
       name: "set",
       type: "string",
       multiple: true,
-      help: "a per-server setting: sandbox=auto|bwrap|none, network=host|none, poolSize, maxSessions, idleTimeoutSec, maxAgeSec, sessionPolicy=per-session|shared, limits.memoryMiB|addressSpaceMiB|openFiles|processes|pids|cpuSeconds; key=default puts one back to its default (sandbox=default: the instance's --sandbox; limits=default: every limit)",
+      help: "a per-server setting: sandbox=auto|bwrap|none, network=host|none, poolSize, maxSessions, idleTimeoutSec, maxAgeSec, sessionPolicy=per-session|shared, preset=browser (headless browsers: no address-space limit, browser files in the sandbox), limits.memoryMiB|addressSpaceMiB|openFiles|processes|pids|cpuSeconds; key=default puts one back to its default (sandbox=default: the instance's --sandbox; limits=default: every limit)",
     },
   ],
   async run({ config, flags, positionals }) {

@@ -183,12 +183,14 @@ export interface DeploymentSettings {
   /** sandbox overrides the instance's --sandbox for this server; absent means the instance's mode. */
   sandbox?: "auto" | "bwrap" | "none";
   sessionPolicy: "per-session" | "shared";
+  /** preset "browser" shows the sandbox what a headless browser needs (src/supervisor/sandbox.ts); absent: none. */
+  preset?: "browser";
   limits: DeploymentLimits;
 }
 
 /** DeploymentLimits cap each child of a server; MiB and seconds, turned into bytes for prlimit/cgroups. */
 export interface DeploymentLimits {
-  /** addressSpaceMiB is RLIMIT_AS; Bun reserves much virtual memory, so about a quarter of it is usable heap. */
+  /** addressSpaceMiB is RLIMIT_AS (0: none); Bun reserves much virtual memory, so about a quarter of it is usable heap. */
   addressSpaceMiB?: number;
   /** memoryMiB is cgroup v2 memory.max: real memory, where cgroups are delegated. */
   memoryMiB?: number;

@@ -28,7 +28,10 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** limitsPatchSchema validates per-server limits; each is optional and replaces only its default (null: back to it). */
 export const limitsPatchSchema = z
   .object({
-    addressSpaceMiB: int(512, 1 << 20).describe("RLIMIT_AS in MiB (Bun needs at least 512)").nullable(),
+    addressSpaceMiB: int(0, 1 << 20)
+      .refine((v) => v === 0 || v >= 512, "must be 0 (no address-space limit, for browsers) or at least 512 (Bun needs 512)")
+      .describe("RLIMIT_AS in MiB; 0 for none (Bun needs at least 512)")
+      .nullable(),
     memoryMiB: int(16, 1 << 20).describe("cgroup memory.max in MiB").nullable(),
     openFiles: int(16, 1 << 20).nullable(),
     processes: int(1, 1 << 22).nullable(),
@@ -52,6 +55,7 @@ export const settingsPatchSchema = z
     poolSize: int(0, 32).describe("warm children kept ready (config-free servers only)").nullable(),
     sandbox: z.enum(["auto", "bwrap", "none"]).nullable(),
     sessionPolicy: z.enum(["per-session", "shared"]).nullable(),
+    preset: z.enum(["browser"]).describe("browser: what a headless browser needs in the sandbox, and no address-space limit").nullable(),
     limits: limitsPatchSchema.nullable(),
   })
   .partial()
@@ -93,7 +97,7 @@ export function applySettingsPatch(current: DeploymentSettings, patch: SettingsP
   const unsandboxes = patch.sandbox === null && actor.instanceSandbox === "none" && current.sandbox !== undefined && current.sandbox !== "none";
   if (unsandboxes && !actor.admin) throw new AppError("forbidden", 'only an administrator may reset sandbox to the instance default here: this instance runs with --sandbox none, so the reset would turn the sandbox off');
   const { limits, ...rest } = patch;
-  const next = withDefaults({ ...merged(current, rest), limits: limits === null ? {} : merged(current.limits, limits ?? {}) });
+  const next = withDefaults({ ...merged(current, rest), limits: limits === null ? {} : merged(current.limits, presetLimits(current, patch)) });
   if (next.poolSize > next.maxSessions) {
     const message = `poolSize (${next.poolSize}) can't exceed maxSessions (${next.maxSessions})`;
     throw new AppError("invalid", message, { details: [{ pointer: "/poolSize", message }] });
@@ -101,10 +105,25 @@ export function applySettingsPatch(current: DeploymentSettings, patch: SettingsP
   return next;
 }
 
-/** resourceLimitsOf turns settings' MiB values into the byte counts prlimit and cgroups take. */
+/**
+ * presetLimits is the limits part of a patch with what a preset implies: a browser reserves tens
+ * of GiB of address space it never uses (V8 cages, PartitionAlloc) and dies with SIGTRAP under any
+ * RLIMIT_AS a server would get, so preset browser turns it off (cgroup memory.max still bounds
+ * real memory where delegated). A limit given in the same patch wins; dropping the preset puts
+ * back the default it had turned off.
+ */
+function presetLimits(current: DeploymentSettings, patch: SettingsPatch): Record<string, unknown> {
+  const limits: Record<string, unknown> = { ...patch.limits };
+  if (limits.addressSpaceMiB !== undefined) return limits;
+  if (patch.preset === "browser") limits.addressSpaceMiB = 0;
+  if (patch.preset === null && current.preset === "browser" && current.limits.addressSpaceMiB === 0) limits.addressSpaceMiB = null;
+  return limits;
+}
+
+/** resourceLimitsOf turns settings' MiB values into the byte counts prlimit and cgroups take (an address space of 0 is no limit). */
 export function resourceLimitsOf(l: DeploymentLimits): ResourceLimits {
   const mib = (v: number | undefined) => (v === undefined ? undefined : v * 2 ** 20);
-  return { addressSpaceBytes: mib(l.addressSpaceMiB), memoryBytes: mib(l.memoryMiB), openFiles: l.openFiles, processes: l.processes, pids: l.pids, cpuSeconds: l.cpuSeconds };
+  return { addressSpaceBytes: l.addressSpaceMiB === 0 ? undefined : mib(l.addressSpaceMiB), memoryBytes: mib(l.memoryMiB), openFiles: l.openFiles, processes: l.processes, pids: l.pids, cpuSeconds: l.cpuSeconds };
 }
 
 /** parseSettingsPatch validates a settings change from outside (API body, CLI flags): 422 with each field's problem. */

@@ -13,7 +13,7 @@ const MAX_BACKOFF_MS = 60_000;
 
 /** signatureOf says when two plans start the same child (same command, config env, sandbox and limits). */
 export function signatureOf(plan: LaunchPlan): string {
-  return JSON.stringify([plan.argv, plan.env, plan.packageDir, plan.network, plan.sandbox ?? null, plan.limits ?? null]);
+  return JSON.stringify([plan.argv, plan.env, plan.packageDir, plan.network, plan.sandbox ?? null, plan.limits ?? null, plan.browser ?? false]);
 }
 
 /**

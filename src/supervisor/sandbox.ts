@@ -48,6 +48,8 @@ export interface WrapSpec {
   mode: SandboxMode;
   /** readOnlyPaths are extra paths to bind read-only (a runtime outside /usr, a shared cache). */
   readOnlyPaths?: readonly string[];
+  /** browser binds what a headless browser reads outside /usr (BROWSER_FILES), for preset browser. */
+  browser?: boolean;
 }
 
 /** WrappedCommand is what to hand to spawnChild, plus what protection was actually applied. */
@@ -71,6 +73,11 @@ const ETC_FILES = [
   "/etc/pki", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf",
   "/etc/localtime", "/etc/passwd", "/etc/group",
 ];
+// What Chromium reads outside /usr: Debian's launcher sources /etc/chromium.d/* (and exits 2 without
+// it), its master_preferences, fontconfig, and the machine id its D-Bus client asks for. Its own
+// sandbox can't start inside bubblewrap (no nested user namespaces), so browser servers run it with
+// --no-sandbox (Playwright's default): bubblewrap is the sandbox. /dev/shm comes with --dev.
+const BROWSER_FILES = ["/etc/chromium.d", "/etc/chromium", "/etc/fonts", "/etc/machine-id"];
 // On merged-/usr systems these are symlinks into /usr and are recreated as such; otherwise bound.
 const SYSTEM_DIRS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
@@ -160,7 +167,7 @@ function bwrapArgs(spec: WrapSpec, p: Protections): string[] {
   a.push("--cap-drop", "ALL");
   if (p.bwrap.hostname !== false) a.push("--hostname", "hearth-sandbox");
   a.push("--ro-bind", "/usr", "/usr", ...systemDirArgs());
-  for (const path of ETC_FILES) a.push("--ro-bind-try", path, path);
+  for (const path of [...ETC_FILES, ...(spec.browser ? BROWSER_FILES : [])]) a.push("--ro-bind-try", path, path);
   a.push("--proc", "/proc", "--dev", "/dev");
   if (spec.limits?.tmpBytes !== undefined && p.bwrap.tmpfsSize) a.push("--size", String(spec.limits.tmpBytes));
   a.push("--tmpfs", "/tmp");

@@ -11,6 +11,7 @@ import { LogRing } from "./log-ring.ts";
 import { liveGroupMembers } from "./process-group.ts";
 import { signatureOf, WarmPools } from "./pool.ts";
 import { SharedChild } from "./shared-child.ts";
+import { workDirName } from "./session-root.ts";
 import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
 
 const log = logger("supervisor");
@@ -28,6 +29,8 @@ export interface LaunchPlan {
   /** sandbox overrides the instance's --sandbox for this server (absent: the instance's mode). */
   sandbox?: SandboxMode;
   limits?: ResourceLimits;
+  /** browser shows the sandbox what a headless browser reads (preset browser; see sandbox.ts). */
+  browser?: boolean;
   readOnlyPaths?: string[];
   /** redact are secret config values: replaced in the child's logged stderr, in case it prints them. */
   redact?: string[];
@@ -35,6 +38,7 @@ export interface LaunchPlan {
 
 /** SupervisorOptions are instance-wide limits and where session work dirs live. */
 export interface SupervisorOptions {
+  /** sessionsDir holds the work dirs; keep it short (see session-root.ts): programs put Unix sockets there. */
   sessionsDir: string;
   sandbox: SandboxMode;
   protections: Protections;
@@ -137,11 +141,11 @@ export class Supervisor {
 
   private spawn(plan: LaunchPlan): Lease {
     const id = crypto.randomUUID();
-    const workDir = join(this.opts.sessionsDir, id);
+    const workDir = join(this.opts.sessionsDir, workDirName(id));
     mkdirSync(workDir, { mode: 0o700 });
     let wrapped;
     try {
-      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: plan.sandbox ?? this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths }, this.opts.protections);
+      wrapped = wrapCommand({ argv: plan.argv, packageDir: plan.packageDir, workDir, network: plan.network, limits: plan.limits, mode: plan.sandbox ?? this.opts.sandbox, readOnlyPaths: plan.readOnlyPaths, browser: plan.browser }, this.opts.protections);
     } catch (e) {
       rmSync(workDir, { recursive: true, force: true });
       throw e;
@@ -162,6 +166,9 @@ export class Supervisor {
       explainExit: (exit) => limitHint({ ...exit, oomKills: slot?.oomKills() ?? 0 }, slot ? plan.limits : { ...plan.limits, memoryBytes: undefined, pids: undefined }),
     });
     slot = this.placeInCgroup(id, child, plan, logs);
+    if (plan.limits && plan.limits.addressSpaceBytes === undefined && !(slot && plan.limits.memoryBytes !== undefined)) {
+      logs?.push("hearth", "warning: no address-space limit and no cgroup memory.max on this host: nothing bounds this server's memory");
+    }
     this.perServer.set(plan.serverKey, this.count(plan.serverKey) + 1);
     const lease: Lease = { id, serverKey: plan.serverKey, child, sandboxed: wrapped.sandboxed, release: (reason) => child.stop({ reason }) };
     this.live.set(id, lease);

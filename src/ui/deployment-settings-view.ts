@@ -25,7 +25,7 @@ const SPECS: Spec[] = [
   { name: "maxSessions", label: "Max sessions", unit: "sessions" },
   { name: "idleTimeoutSec", label: "Idle timeout", unit: "s" },
   { name: "maxAgeSec", label: "Max age", unit: "s" },
-  { name: "limits.addressSpaceMiB", label: "Address space", unit: "MiB", hint: "RLIMIT_AS; Bun needs at least 512." },
+  { name: "limits.addressSpaceMiB", label: "Address space", unit: "MiB", hint: "RLIMIT_AS; 0 for none (browsers); Bun needs at least 512." },
   { name: "limits.memoryMiB", label: "Memory", unit: "MiB", hint: "cgroup memory.max, where cgroups are delegated." },
   { name: "limits.openFiles", label: "Open files", unit: "files" },
   { name: "limits.processes", label: "Processes", unit: "tasks", hint: "RLIMIT_NPROC, counted per uid across the host." },

@@ -17,6 +17,11 @@ describe("limitHint", () => {
     ["a socket's EAGAIN, which is no process limit", facts({ stderrTail: ["Error: read EAGAIN"] }), all, undefined],
     ["EMFILE with no file limit set", facts({ stderrTail: ["EMFILE"] }), {}, undefined],
     ["an ordinary crash", facts({ code: 3, stderrTail: ["fatal: API_KEY is not set"] }), all, undefined],
+    ["a SIGTRAP under an address-space limit (Chromium)", facts({ signal: "SIGTRAP", code: null }), all, "most likely its address-space limit (1024 MiB) refused it memory, the way browsers die under one (deploy them with --set preset=browser)"],
+    ["exit 128+SIGTRAP: a grandchild's death, told by its launcher or bwrap", facts({ code: 133 }), all, "a process it started (or it) was killed by SIGTRAP: most likely its address-space limit (1024 MiB) refused it memory, the way browsers die under one (deploy them with --set preset=browser)"],
+    ["exit 128+SIGSEGV under an address-space limit", facts({ code: 139 }), { addressSpaceBytes: 1024 * MiB }, "a process it started (or it) was killed by SIGSEGV: most likely its address-space limit (1024 MiB) refused it memory, the way browsers die under one (deploy them with --set preset=browser)"],
+    ["a crash signal with no address-space limit", facts({ code: 133 }), { openFiles: 64 }, undefined],
+    ["exit 128+SIGTERM, which is no crash", facts({ code: 143 }), all, undefined],
   ];
   for (const [what, f, limits, want] of cases) {
     it(`names ${want ? "the limit for" : "nothing for"} ${what}`, () => {
