@@ -17,11 +17,6 @@ export class OpenSessions {
     return () => this.enders.delete(endForRestart);
   }
 
-  /** size is how many sessions are open. */
-  get size(): number {
-    return this.enders.size;
-  }
-
   /** endAll ends every open session for a restart; an ending that throws does not stop the others. */
   endAll(): void {
     for (const end of [...this.enders]) {
