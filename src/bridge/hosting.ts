@@ -6,6 +6,7 @@ import { LogRing } from "../supervisor/log-ring.ts";
 import { sessionRoot } from "../supervisor/session-root.ts";
 import { LogStore } from "../logs/log-store.ts";
 import { registerLiveGauges } from "../metrics/metrics.ts";
+import { OpenSessions } from "./open-sessions.ts";
 import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
 import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
@@ -41,7 +42,10 @@ export interface Hosting {
   usage: UsageCounter;
   logs: Map<string, LogRing>;
   upgrader: ReturnType<typeof wsBridge>;
-  stop(): Promise<void>;
+  /** drain refuses new sessions and ends the open ones: their requests fail with "Hearth is restarting", each gets a notice. */
+  drain(): void;
+  /** stop ends every child (graceMs between stdin close, SIGTERM and SIGKILL) and closes the logs. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** startHosting detects the host's protections, builds the supervisor and attaches it to the context. */
@@ -64,7 +68,7 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
     sessionsDir: sessions.path,
     sandbox: ctx.config.sandbox,
     protections,
-    maxChildren: opts.maxChildren ?? 200,
+    maxChildren: opts.maxChildren ?? ctx.config.maxChildren,
     maxMessageBytes: MAX_MESSAGE_BYTES,
     logsFor,
   });
@@ -80,13 +84,20 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
   warmAll(ctx);
   const usage = new UsageCounter(ctx.dbh);
   ctx.usage = usage;
+  const sessions = (ctx.sessions = new OpenSessions());
+  const drain = () => {
+    supervisor.refuseNew();
+    sessions.endAll();
+  };
   return {
     supervisor,
     usage,
     logs,
     upgrader: wsBridge(ctx, usage, MAX_MESSAGE_BYTES),
-    async stop() {
-      await supervisor.shutdown();
+    drain,
+    async stop(graceMs) {
+      drain();
+      await supervisor.shutdown(graceMs);
       usage.stop();
       logStore.close();
     },

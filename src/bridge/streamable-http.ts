@@ -10,6 +10,7 @@ import { MAX_MESSAGE_BYTES } from "./hosting.ts";
 import { rpcError } from "./http-replies.ts";
 import type { ProgressToken } from "./child-message.ts";
 import { HttpSession, type HttpSessionLimits } from "./http-session.ts";
+import { RESTART_ERROR, RESTART_NOTICE } from "./open-sessions.ts";
 import { corsHeaders, preflight, rebindingRefusal } from "./origin-guard.ts";
 import { inspectClientFrame, type JsonRpcId } from "./relay.ts";
 import { canStillConnect, openSession, requireConnectPrincipal } from "./session-open.ts";
@@ -193,16 +194,19 @@ export class StreamableHttpBridge {
     const opened = await openSession(this.ctx, principal, name, url.searchParams);
     const id = randomBytes(24).toString("base64url");
     let session: HttpSession;
+    let unregister: (() => void) | undefined;
     try {
       session = new HttpSession(id, opened, userOf(principal)!.id, this.limits, (s) => {
         this.sessions.delete(s.id);
         this.verified.delete(s.id);
+        unregister?.();
         sessionsOpen.dec({ server: s.opened.serverKey, transport: "http" });
       });
     } catch (e) {
       void opened.lease.release("the session could not be set up");
       throw e;
     }
+    unregister = this.ctx.sessions?.add(() => session.end("Hearth is restarting", { notice: RESTART_NOTICE, error: { message: RESTART_ERROR } }));
     this.sessions.set(id, session);
     this.verified.set(id, { digest: credentialDigest(request, url), at: Date.now(), gen: revocationCount() });
     this.ctx.usage?.sessionOpened(opened.serverId);

@@ -9,6 +9,7 @@ import type { Upgrader } from "../http/server.ts";
 import { messageBytes, messages, relayLatency, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
+import { RESTART_ERROR, RESTART_NOTICE } from "./open-sessions.ts";
 import { rebindingRefusal } from "./origin-guard.ts";
 import { childGoneMessage, errorFrame, inspectClientFrame, logNotification, responseId, type JsonRpcId } from "./relay.ts";
 import { canStillConnect, openSession, type OpenedSession } from "./session-open.ts";
@@ -36,6 +37,8 @@ export interface WsData {
   keyCheckedGen: number;
   timers: { idle?: Timer; age?: Timer };
   unsubscribe?: () => void;
+  /** unregister takes the session off the open-sessions list Hearth ends when it stops. */
+  unregister?: () => void;
   closing: boolean;
 }
 
@@ -64,6 +67,14 @@ function closeWith(ws: Ws, code: number, reason: string, notice?: string): void 
   ws.data.closing = true;
   if (notice) ws.send(logNotification("info", notice));
   ws.close(code, reason);
+}
+
+// Hearth is stopping: open requests get an error now (not at the client's timeout), then 1012.
+function closeForRestart(ws: Ws): void {
+  if (ws.data.closing) return;
+  for (const id of ws.data.inflight.keys()) ws.send(errorFrame(id, -32000, RESTART_ERROR));
+  ws.data.inflight.clear();
+  closeWith(ws, 1012, "Hearth is restarting", RESTART_NOTICE);
 }
 
 // Activity is a timestamp written per message; one timer re-arms itself for the remaining idle
@@ -136,6 +147,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
           // write) rather than buffering without bound; `drain` resumes it.
           if (ws.getBufferedAmount() > BACKPRESSURE_BYTES) session.lease.child.pauseOutput();
         });
+        ws.data.unregister = ctx.sessions?.add(() => closeForRestart(ws));
         watchIdle(ws);
         ws.data.timers.age = setTimeout(() => closeWith(ws, 1001, "maximum session age", "Hearth is closing this session: it reached its maximum age"), session.maxAgeMs);
         void session.lease.child.ended.then(() => {
@@ -172,6 +184,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         clearTimeout(ws.data.timers.idle);
         clearTimeout(ws.data.timers.age);
         ws.data.unsubscribe?.();
+        ws.data.unregister?.();
         void ws.data.session.lease.release("client closed the session");
       },
     },

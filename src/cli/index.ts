@@ -90,8 +90,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     console.log(helpText(cmd));
     return 0;
   }
+  let parsed: ReturnType<typeof parseCommandLine> | undefined;
   try {
-    const parsed = parseCommandLine(cmd, rest, env);
+    parsed = parseCommandLine(cmd, rest, env);
     configureLogging({ level: parsed.config.logLevel });
     return await cmd.run(parsed);
   } catch (e) {
@@ -104,7 +105,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       for (const d of e.details) console.error(`  ${d.pointer || "/"}: ${d.message}`);
       return e.code === "invalid" || e.code === "bad_request" ? 2 : 1;
     }
-    console.error(`hearth ${cmd.name}: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    // One line even here; the stack is for whoever debugs it, at --log-level debug.
+    const debug = parsed?.config.logLevel === "debug";
+    console.error(`hearth ${cmd.name}: unexpected error: ${e instanceof Error ? e.message : String(e)}${debug && e instanceof Error ? `\n${e.stack}` : " (--log-level debug shows where)"}`);
     return 1;
   }
 }

@@ -10,6 +10,7 @@ import { checkPortFree, startServer } from "../http/server.ts";
 import { openKeyring } from "../secrets/open-keyring.ts";
 import { logger } from "../shared/log.ts";
 import { VERSION } from "../version.ts";
+import { gracefulStop } from "./graceful-stop.ts";
 import type { Command } from "./command.ts";
 
 const log = logger("serve");
@@ -59,9 +60,8 @@ export const serveCommand: Command = {
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        log.info("stopping", { signal });
-        await running.stop(5000);
-        await hosting.stop();
+        log.info("stopping", { signal, drainTimeoutMs: config.drainTimeout });
+        await gracefulStop(running, hosting, config.drainTimeout);
         dbh.close();
         log.info("stopped");
         resolve();

@@ -1,6 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { openSession, type SessionOptions } from "../client/mcp-session.ts";
+import { closeSession, openSession, sessionFailure, type SessionOptions } from "../client/mcp-session.ts";
 import { UsageError, type Command, type Parsed } from "./command.ts";
 import { hubFlags, printJson, sessionFlags, sessionOptions } from "./client-flags.ts";
 import { parseTarget } from "./connect.ts";
@@ -16,8 +16,10 @@ export async function withServerSession<T>(p: Parsed, target: string | undefined
   const client = await withProgress(`opening a session to ${name}`, () => openSession(hub, name, o));
   try {
     return await work(client, name);
+  } catch (e) {
+    throw sessionFailure(e, name);
   } finally {
-    await client.close().catch(() => undefined);
+    await closeSession(client);
   }
 }
 

@@ -3,9 +3,10 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/websocket.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { validateConfig } from "../registry/config-schema.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
-import { AppError } from "../shared/app-error.ts";
+import { AppError, isAppError } from "../shared/app-error.ts";
 import { encodeConfig } from "../ui/connect-snippets.ts";
 import { VERSION } from "../version.ts";
 import { deployedServer, httpFailure, type Hub } from "./hub-api.ts";
@@ -63,4 +64,46 @@ export async function openSession(hub: Hub, name: string, o: SessionOptions): Pr
     throw new AppError("unavailable", `the session to ${name} on ${hub.base} did not open: ${(e as Error).message}`, { cause: e });
   }
   return client;
+}
+
+// Bounds the DELETE of a closing session, so a hub that went away can't hold the command open.
+const TERMINATE_TIMEOUT_MS = 3000;
+
+/**
+ * closeSession ends a session for good: over Streamable HTTP it DELETEs the session first, since
+ * closing the transport only drops the connection and would leave the hosted child running until
+ * its idle timeout. Never throws: the command's own outcome is what the user needs to see.
+ */
+export async function closeSession(client: Client): Promise<void> {
+  const t = client.transport;
+  if (t instanceof StreamableHTTPClientTransport && t.sessionId) {
+    let timer: Timer | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_TIMEOUT_MS)));
+    await Promise.race([t.terminateSession().catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  }
+  await client.close().catch(() => undefined);
+}
+
+/**
+ * sessionFailure turns what a live session threw into one sentence, for the failures a user can
+ * expect (Hearth restarting, a timeout, a dropped connection, the server's own error); anything
+ * else is returned as it is.
+ */
+export function sessionFailure(e: unknown, name: string): unknown {
+  if (isAppError(e)) return e;
+  if (e instanceof McpError) {
+    const said = e.message.replace(/^MCP error -?\d+: /, "");
+    if (e.code === ErrorCode.RequestTimeout) return new AppError("unavailable", `${name} did not answer in time (${said.toLowerCase()}); try again, or check the server's logs`, { cause: e });
+    if (e.code === ErrorCode.ConnectionClosed && said === "Connection closed") {
+      return new AppError("unavailable", `the session to ${name} closed before it answered (Hearth restarted, or the server process ended); try again`, { cause: e });
+    }
+    return new AppError("unavailable", `${name} answered with an error: ${said}`, { cause: e });
+  }
+  if (e instanceof StreamableHTTPError) return new AppError("unavailable", `the session to ${name} failed: ${e.message}`, { cause: e });
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === "ConnectionRefused" || code === "ECONNREFUSED" || code === "ECONNRESET") {
+    return new AppError("unavailable", `the connection to Hearth was lost while talking to ${name} (it stopped or restarted); try again`, { cause: e });
+  }
+  return e;
 }

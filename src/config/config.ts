@@ -42,6 +42,17 @@ const rate = z
     return { count: Math.max(1, Number(n)), perMs: Math.max(1, Number(k || 1)) * UNIT_MS[unit as keyof typeof UNIT_MS] };
   });
 
+// "5s", "500ms" or bare seconds: how long a stopping Hearth may take, at most a minute.
+const drainMs = z
+  .union([z.number(), z.string()])
+  .transform((v, c) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(v).trim());
+    const ms = m ? Math.round(Number(m[1]) * (m[2] === "ms" ? 1 : 1000)) : NaN;
+    if (ms >= 100 && ms <= 60_000) return ms;
+    c.addIssue({ code: "custom", message: "must be a duration from 100ms to 60s, like 5s or 1500ms" });
+    return z.NEVER;
+  });
+
 /** configSchema is the single source of truth for Hearth's settings (flags, env and defaults). */
 export const configSchema = z.object({
   host: z.string().min(1, "must not be empty").default("127.0.0.1"),
@@ -61,6 +72,8 @@ export const configSchema = z.object({
   rateSession: rate.prefault("120/m"),
   lockoutAfter: z.coerce.number().int().min(1, "must be at least 1").max(1000).default(5),
   lockoutIpAfter: z.coerce.number().int().min(1, "must be at least 1").max(100_000).default(50),
+  drainTimeout: drainMs.prefault("5s"),
+  maxChildren: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000).default(200),
   // Parsed here, at the edge, into key bytes: the first encrypts, any others only decrypt.
   secretKey: z
     .string()
@@ -100,6 +113,8 @@ export const configFields: Record<keyof z.infer<typeof configSchema>, ConfigFiel
   rateSession: { flag: "rate-session", env: "HEARTH_RATE_SESSION", help: "new MCP sessions (WS, /mcp, playground) per client IP and per key or user", defaultText: "120/m" },
   lockoutAfter: { flag: "lockout-after", env: "HEARTH_LOCKOUT_AFTER", help: "failed sign-ins in a row before an account is locked (backoff doubles)", defaultText: "5" },
   lockoutIpAfter: { flag: "lockout-ip-after", env: "HEARTH_LOCKOUT_IP_AFTER", help: "failed sign-ins in a row from one IP before it is locked out", defaultText: "50" },
+  drainTimeout: { flag: "drain-timeout", env: "HEARTH_DRAIN_TIMEOUT", help: "how long SIGTERM/SIGINT may take: open MCP calls fail at once, then HTTP drains and children stop within it", defaultText: "5s" },
+  maxChildren: { flag: "max-children", env: "HEARTH_MAX_CHILDREN", help: "server processes this instance runs at most, warm pool children included", defaultText: "200" },
   secretKey: {
     flag: "secret-key",
     env: "HEARTH_SECRET_KEY",

@@ -1,4 +1,5 @@
 import type { SetupToken } from "../accounts/setup-token.ts";
+import type { OpenSessions } from "../bridge/open-sessions.ts";
 import type { UsageCounter } from "../bridge/usage.ts";
 import type { Config } from "../config/config.ts";
 import type { DbHandle } from "../db/client.ts";
@@ -27,4 +28,6 @@ export interface AppContext {
   secrets?: Keyring;
   /** usage counts sessions and tool calls of hosted servers (the Streamable HTTP bridge reports here). */
   usage?: UsageCounter;
+  /** sessions are the bridges' open client sessions, ended with a notice when Hearth stops. */
+  sessions?: OpenSessions;
 }

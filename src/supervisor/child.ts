@@ -108,6 +108,7 @@ class ChildProcess implements Child {
   private resolveEnded: (s: ChildEndState) => void = () => {};
   private readonly listeners: Listeners = { message: new Set(), stderr: new Set(), state: new Set() };
   private readonly stderrTail: string[] = [];
+  private stopGraceMs = Infinity;
 
   constructor(
     private readonly opts: SpawnChildOptions,
@@ -194,9 +195,14 @@ class ChildProcess implements Child {
 
   stop(opts: StopOptions = {}): Promise<ChildEndState> {
     const cur = this.current;
-    if (cur.state === "running" && this.proc) {
-      this.transition({ state: "stopping", pid: cur.pid, reason: opts.reason ?? "stopped" });
-      this.escalate(this.proc, opts.graceMs ?? DEFAULT_GRACE_MS).catch((e: unknown) => {
+    const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
+    // A stop with a shorter grace than the one under way (Hearth's drain after a session's own
+    // release) runs its own escalation: each step checks the leader is not reaped before signalling.
+    const hurry = cur.state === "stopping" && grace < this.stopGraceMs;
+    if ((cur.state === "running" || hurry) && this.proc) {
+      if (cur.state === "running") this.transition({ state: "stopping", pid: cur.pid, reason: opts.reason ?? "stopped" });
+      this.stopGraceMs = grace;
+      this.escalate(this.proc, grace).catch((e: unknown) => {
         this.note(`stopping failed: ${messageOf(e)}; sending SIGKILL`);
         this.killNow();
       });
@@ -218,6 +224,7 @@ class ChildProcess implements Child {
   // The stop sequence of the MCP SDK: stdin EOF, then SIGTERM, then SIGKILL, each after a grace.
   // Once the leader is reaped, watch() owns the group: signalling a reaped pid risks a reused one.
   private async escalate(proc: Proc, graceMs: number): Promise<void> {
+    if (reaped(proc)) return;
     closeQuietly(proc.stdin);
     if ((await exitsWithin(proc, graceMs)) || reaped(proc)) return;
     this.note(`still running ${graceMs} ms after stdin closed; sending SIGTERM`);

@@ -41,6 +41,7 @@ export class WarmPools {
       pool = { signature, plan, size, idle: [], failures: 0 };
       this.pools.set(plan.serverKey, pool);
     }
+    pool.plan = plan; // same child, but limits such as maxSessions may have changed
     pool.size = Math.max(0, Math.floor(size));
     if (pool.size === 0) {
       this.drain(pool);
@@ -76,6 +77,11 @@ export class WarmPools {
     let idle = 0;
     for (const p of this.pools.values()) idle += p.idle.length;
     return { hits: this.hits, misses: this.misses, idle };
+  }
+
+  /** topUp refills every pool that is short, e.g. once a session's end frees a slot it was held back by. */
+  topUp(): void {
+    for (const p of this.pools.values()) this.refill(p);
   }
 
   /** drainAll ends every idle child (Hearth is stopping). */

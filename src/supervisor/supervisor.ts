@@ -74,12 +74,14 @@ export class Supervisor {
     this.cgroups = prepared instanceof CgroupLimiter ? prepared : undefined;
     if (!this.cgroups && "reason" in prepared) log.info("per-child memory.max/pids.max not applied (prlimit limits only)", { reason: prepared.reason });
     // The pool spawns through the same path as sessions, so limits and cleanup are shared.
-    this.pools = new WarmPools((plan) => (this.canSpawnIdle() ? this.spawn(plan) : undefined));
+    this.pools = new WarmPools((plan) => (this.canSpawnIdle(plan) ? this.spawn(plan) : undefined));
   }
 
-  private canSpawnIdle(): boolean {
-    // Warm children never take the last free slots: sessions come first.
-    return !this.stopping && this.live.size < this.opts.maxChildren - 1;
+  // A warm child is a child: it counts toward maxChildren and toward its server's maxSessions, so
+  // a server never runs more children than it may have sessions. It never takes the instance's
+  // last free slot either: sessions come first.
+  private canSpawnIdle(plan: LaunchPlan): boolean {
+    return !this.stopping && this.live.size < this.opts.maxChildren - 1 && this.count(plan.serverKey) < plan.maxSessions;
   }
 
   /** count is the number of live children, overall or for one server. */
@@ -89,17 +91,18 @@ export class Supervisor {
 
   /** lease gives a new session a child: a warm one from the server's pool when the plan matches, else a cold spawn. */
   lease(plan: LaunchPlan): Lease {
-    if (this.stopping) throw new AppError("unavailable", "Hearth is shutting down");
+    if (this.stopping) throw new AppError("unavailable", "Hearth is restarting or shutting down; try again in a few seconds");
     return plan.sessionPolicy === "shared" ? this.leaseShared(plan) : this.leaseOwn(plan);
   }
 
+  // The session limit is checked before the pool is asked: a warm child is a session like any other.
   private leaseOwn(plan: LaunchPlan): Lease {
-    const warm = this.pools.take(plan);
-    if (warm) return warm;
-    if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${this.opts.maxChildren} server processes; try again shortly`);
     if (this.count(plan.serverKey) - this.pools.idleCount(plan.serverKey) >= plan.maxSessions) {
       throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
     }
+    const warm = this.pools.take(plan);
+    if (warm) return warm;
+    if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${this.opts.maxChildren} server processes; try again shortly`);
     return this.spawn(plan);
   }
 
@@ -180,6 +183,8 @@ export class Supervisor {
       slot?.remove();
       childEnds.inc({ state: end.state });
       log.debug("session child ended", { server: plan.serverKey, lease: id, state: end.state });
+      // A freed slot (a session ended) may be what a pool held back for.
+      if (!this.stopping) queueMicrotask(() => this.pools.topUp());
     });
     return lease;
   }
@@ -196,11 +201,17 @@ export class Supervisor {
     }
   }
 
-  /** shutdown refuses new leases and ends every child (graceful, then forced). */
-  async shutdown(graceMs = 2000): Promise<void> {
+  /** refuseNew stops leasing and ends the warm pools, at the start of a drain; shutdown ends the rest. */
+  refuseNew(): void {
     this.stopping = true;
     this.pools.drainAll();
-    await Promise.all([...this.live.values()].map((l) => l.release("Hearth is shutting down")));
+  }
+
+  /** shutdown refuses new leases and ends every child: stdin closed, then SIGTERM, then SIGKILL, graceMs apart. */
+  async shutdown(graceMs = 2000): Promise<void> {
+    this.refuseNew();
+    // Children already stopping (their session just ended) hurry up to this grace too.
+    await Promise.all([...this.live.values()].map((l) => l.child.stop({ reason: "Hearth is shutting down", graceMs })));
     await killAllChildren({ reason: "Hearth is shutting down", graceMs });
   }
 }
