@@ -62,10 +62,10 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
     }
     return ring;
   };
-  const sessions = sessionRoot(join(ctx.config.dataDir, "sessions"));
-  if (sessions.fallbackReason) log.warn("session work dirs kept in the data dir: their paths may be too long for Unix sockets", { reason: sessions.fallbackReason, path: sessions.path });
+  const workRoot = sessionRoot(join(ctx.config.dataDir, "sessions"));
+  if (workRoot.fallbackReason) log.warn("session work dirs kept in the data dir: their paths may be too long for Unix sockets", { reason: workRoot.fallbackReason, path: workRoot.path });
   const supervisor = new Supervisor({
-    sessionsDir: sessions.path,
+    sessionsDir: workRoot.path,
     sandbox: ctx.config.sandbox,
     protections,
     maxChildren: opts.maxChildren ?? ctx.config.maxChildren,
