@@ -1,4 +1,4 @@
-import { describe } from "bun:test";
+import { describe, it } from "bun:test";
 
 // The registry installs use unless a test names another (they never pass a mirror through).
 const REGISTRY = "https://registry.npmjs.org";
@@ -21,4 +21,10 @@ export const npmOfflineReason: string | undefined = await probe();
 export function describeOnline(label: string, fn: () => void): void {
   if (npmOfflineReason === undefined) describe(label, fn);
   else describe.skip(`${label} (skipped: ${npmOfflineReason})`, fn);
+}
+
+/** itOnline is `it` for one test that needs the live npm registry: skipped, with the reason in its name, when it is unreachable. */
+export function itOnline(label: string, fn: () => Promise<unknown> | void, timeoutMs?: number): void {
+  if (npmOfflineReason === undefined) it(label, fn, timeoutMs);
+  else it.skip(`${label} (skipped: ${npmOfflineReason})`, fn, timeoutMs);
 }
