@@ -100,6 +100,11 @@ export function revocationCount(): number {
   return revocations;
 }
 
+/** noteAccessLost makes open sessions re-check their access on their next message (a member left a team, say). */
+export function noteAccessLost(): void {
+  revocations++;
+}
+
 /** revokeApiKey makes a key useless at once. */
 export function revokeApiKey(db: Db, id: number): void {
   db.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.id, id)).run();

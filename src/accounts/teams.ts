@@ -5,6 +5,7 @@ import { namespaces, TEAM_ROLES, teamMembers, teams, users } from "../db/schema.
 import { parseNamespace } from "../registry/names.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { User } from "./users.ts";
+import { noteAccessLost } from "./api-keys.ts";
 
 /** TeamRole is a member's role in a team (and so in its namespace). */
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -156,4 +157,6 @@ export function removeMember(db: Db, actor: User, teamName: string, email: strin
     if (current === "owner" && ownerCount(t, team.id) === 1) throw new AppError("conflict", `${user.email} is the last owner of ${team.name}; make someone else owner first`);
     t.delete(teamMembers).where(and(eq(teamMembers.teamId, team.id), eq(teamMembers.userId, user.id))).run();
   });
+  // Their open sessions to the team's private servers end on their next message, not at the next re-check.
+  noteAccessLost();
 }

@@ -1,7 +1,10 @@
 import { and, eq, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { webSessions } from "../db/schema.ts";
+import { logger } from "../shared/log.ts";
 import { findUserById, type User } from "./users.ts";
+
+const log = logger("accounts.web-sessions");
 
 /** SESSION_COOKIE is the browser cookie that carries a web session token. */
 export const SESSION_COOKIE = "hearth_session";
@@ -60,4 +63,26 @@ export function endUserSessions(db: Db, userId: number, keep?: string): number {
 /** pruneWebSessions deletes expired sessions. */
 export function pruneWebSessions(db: Db, now = Date.now()): void {
   db.delete(webSessions).where(lt(webSessions.expiresAt, now)).run();
+}
+
+/** WEB_SESSION_PRUNE_MS is how often a running Hearth deletes expired web sessions. */
+const WEB_SESSION_PRUNE_MS = 3600_000;
+
+/**
+ * pruneWebSessionsEvery deletes expired web sessions now and then every `intervalMs`, and returns
+ * the function that stops it. The timer is unref'd: it never keeps the process alive.
+ */
+export function pruneWebSessionsEvery(db: Db, intervalMs = WEB_SESSION_PRUNE_MS): () => void {
+  const prune = () => {
+    try {
+      pruneWebSessions(db);
+    } catch (e) {
+      // A busy or closing database skips one round; the next one catches up.
+      log.warn("pruning expired web sessions failed", { error: (e as Error).message });
+    }
+  };
+  prune();
+  const timer = setInterval(prune, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -4,11 +4,10 @@ import { jsonReply, rpcError } from "./http-replies.ts";
 import { childGoneMessage, errorFrame, logNotification, type JsonRpcId } from "./relay.ts";
 import { classifyChildMessage, type ProgressToken } from "./child-message.ts";
 import type { OpenedSession } from "./session-open.ts";
+import { armDeadline, MAX_TIMER_MS } from "./session-timing.ts";
 import { SseSink } from "./sse-sink.ts";
 
 const log = logger("bridge.http");
-// setTimeout overflows above 2^31-1 ms and fires at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 // How long an unprimed request stream may stay silent before its headers are sent anyway.
 const HEADERS_AFTER_MS = 100;
 
@@ -92,11 +91,11 @@ export class HttpSession {
       this.end("the server process ended", { error: { message: gone.message, data: { stderrTail: gone.stderrTail } } });
     });
     this.armIdle(opened.idleTimeoutMs);
-    this.timers.age = setTimeout(
+    armDeadline(
+      Date.now() + opened.maxAgeMs,
       () => this.end("maximum session age", { notice: "Hearth is closing this session: it reached its maximum age", error: { message: "Hearth ended this session: it reached its maximum age" } }),
-      Math.min(opened.maxAgeMs, MAX_TIMER_MS),
+      (t) => (this.timers.age = t),
     );
-    this.timers.age.unref();
   }
 
   /** request forwards a client request and answers with the stream (or the JSON body) that will carry its response. */

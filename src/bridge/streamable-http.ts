@@ -13,7 +13,9 @@ import { HttpSession, type HttpSessionLimits } from "./http-session.ts";
 import { RESTART_ERROR, RESTART_NOTICE } from "./open-sessions.ts";
 import { corsHeaders, preflight, rebindingRefusal } from "./origin-guard.ts";
 import { inspectClientFrame, type JsonRpcId } from "./relay.ts";
+import { serverNameFromPath } from "./path-name.ts";
 import { canStillConnect, openSession, requireConnectPrincipal } from "./session-open.ts";
+import { ACCESS_RECHECK_MS } from "./session-timing.ts";
 
 const MCP_PATH = /^\/([^/]+)\/([^/]+)\/mcp$/;
 // Below 2025-11-25 clients choke on the empty data of a priming event (the SDK gates it the same way).
@@ -36,18 +38,8 @@ const NO_SESSION =
   "Bad Request: Mcp-Session-Id header is required. This endpoint speaks MCP Streamable HTTP 2025-11-25 with sessions: POST an initialize request (without Mcp-Session-Id) first and send the Mcp-Session-Id it returns on every later request";
 const BATCH = "Invalid Request: JSON-RPC batches are not part of MCP since 2025-06-18; POST one message per request";
 const NOT_FOUND = "Session not found: it ended or never existed. POST an initialize request without Mcp-Session-Id to start a new session";
-// Authenticating costs ~0.15 ms (a joined query); a session re-checks the same credential at most this often.
-const REAUTH_MS = 5000;
 
 type BunServerLike = { timeout?(request: Request, seconds: number): void } | null;
-
-function decodeSegment(s: string): string | undefined {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return undefined;
-  }
-}
 
 // Accept decides SSE or plain JSON: SSE when listed, JSON when only JSON (or anything) is acceptable.
 function responseMode(accept: string | null): "sse" | "json" | undefined {
@@ -106,17 +98,16 @@ export class StreamableHttpBridge {
   async handle(request: Request, server: BunServerLike): Promise<Response> {
     const url = new URL(request.url);
     const m = MCP_PATH.exec(url.pathname);
-    const ns = m && decodeSegment(m[1]!);
-    const nm = m && decodeSegment(m[2]!);
-    if (!ns || !nm) return rpcError(404, -32000, `nothing here at ${url.pathname}`);
+    const name = m ? serverNameFromPath(m[1]!, m[2]!) : undefined;
+    if (name === undefined) return rpcError(404, -32000, `nothing here at ${url.pathname}`);
     const refusal = rebindingRefusal(request, { publicUrl: this.ctx.config.publicUrl, bindHost: this.ctx.config.host });
     if (refusal) return rpcError(403, -32000, refusal);
     if (request.method === "OPTIONS") return preflight(request);
     let res: Response;
     try {
-      if (request.method === "POST") res = await this.post(request, url, `${ns}/${nm}`, server);
-      else if (request.method === "GET") res = this.get(request, url, `${ns}/${nm}`);
-      else if (request.method === "DELETE") res = this.delete(request, url, `${ns}/${nm}`);
+      if (request.method === "POST") res = await this.post(request, url, name, server);
+      else if (request.method === "GET") res = this.get(request, url, name);
+      else if (request.method === "DELETE") res = this.delete(request, url, name);
       else res = rpcError(405, -32000, "Method Not Allowed: the MCP endpoint takes POST, GET and DELETE", { allow: "GET, POST, DELETE" });
     } catch (e) {
       res = errorResponse(toPublicError(e), request);
@@ -216,15 +207,15 @@ export class StreamableHttpBridge {
   }
 
   // A session id is not a credential: every request must carry the owner's credential. The same
-  // credential as last checked is trusted for REAUTH_MS, or until this process revokes a key;
-  // anything else is authenticated afresh and must belong to the session's user.
+  // credential as last checked is trusted for ACCESS_RECHECK_MS (as on WebSocket), or until this
+  // process revokes a key; anything else is authenticated afresh and must belong to the session's user.
   private find(sid: string, name: string, request: Request, url: URL): HttpSession | Response {
     const session = this.sessions.get(sid);
     if (!session || session.opened.serverKey !== name) return rpcError(404, -32001, NOT_FOUND);
     const digest = credentialDigest(request, url);
     const seen = this.verified.get(sid);
     const now = Date.now();
-    if (seen && seen.digest === digest && now - seen.at < REAUTH_MS && seen.gen === revocationCount()) return session;
+    if (seen && seen.digest === digest && now - seen.at < ACCESS_RECHECK_MS && seen.gen === revocationCount()) return session;
     const principal = resolvePrincipal(this.ctx.dbh.db, request);
     requireConnectPrincipal(principal);
     if (userOf(principal)?.id !== session.ownerId) return rpcError(404, -32001, NOT_FOUND);

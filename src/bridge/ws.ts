@@ -11,8 +11,10 @@ import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { RESTART_ERROR, RESTART_NOTICE } from "./open-sessions.ts";
 import { rebindingRefusal } from "./origin-guard.ts";
+import { serverNameFromPath } from "./path-name.ts";
 import { childGoneMessage, errorFrame, inspectClientFrame, logNotification, responseId, type JsonRpcId } from "./relay.ts";
 import { canStillConnect, openSession, type OpenedSession } from "./session-open.ts";
+import { ACCESS_RECHECK_MS, armDeadline } from "./session-timing.ts";
 import type { UsageCounter } from "./usage.ts";
 
 const log = logger("bridge.ws");
@@ -51,12 +53,11 @@ function isFailure(line: string): boolean {
 
 // A revoked or expired key, or a user who lost access to the server (removed from its team), ends
 // the open sessions on their next message; the check is a few indexed reads at most every
-// KEY_RECHECK_MS, so the relay's hot path stays free of database work.
-const KEY_RECHECK_MS = 1000;
+// ACCESS_RECHECK_MS (the same for Streamable HTTP), so the relay's hot path stays free of database work.
 function accessStillOk(ctx: AppContext, ws: Ws): boolean {
   const { keyId, userId, serverKey } = ws.data.session;
   const now = Date.now();
-  if (now - ws.data.keyCheckedAt < KEY_RECHECK_MS && ws.data.keyCheckedGen === revocationCount()) return true;
+  if (now - ws.data.keyCheckedAt < ACCESS_RECHECK_MS && ws.data.keyCheckedGen === revocationCount()) return true;
   ws.data.keyCheckedAt = now;
   ws.data.keyCheckedGen = revocationCount();
   return (keyId === undefined || keyStillValid(ctx.dbh.db, keyId, now)) && canStillConnect(ctx, userId, serverKey);
@@ -97,6 +98,8 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
       const m = WS_PATH.exec(url.pathname);
       if (!m) return undefined;
       try {
+        const name = serverNameFromPath(m[1]!, m[2]!);
+        if (name === undefined) throw new AppError("not_found", `nothing here at ${url.pathname}`);
         if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
           throw new AppError("bad_request", "this is a WebSocket endpoint: connect with a WebSocket client (subprotocol mcp), or use /mcp for Streamable HTTP");
         }
@@ -110,7 +113,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
           throw new AppError("forbidden", "a signed-in browser may open this WebSocket only from Hearth's own pages; other clients connect with an API key (Authorization: Bearer or ?api_key=)");
         }
         enforceRate(ctx, request, "session", principal);
-        const session = await openSession(ctx, principal, `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, url.searchParams);
+        const session = await openSession(ctx, principal, name, url.searchParams);
         const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const headers = offered.includes("mcp") ? { "Sec-WebSocket-Protocol": "mcp" } : undefined;
         const data: WsData = { session, inflight: new Map(), lastActivity: Date.now(), keyCheckedAt: Date.now(), keyCheckedGen: revocationCount(), timers: {}, closing: false };
@@ -149,7 +152,7 @@ export function wsBridge(ctx: AppContext, usage: UsageCounter, maxMessageBytes: 
         });
         ws.data.unregister = ctx.sessions?.add(() => closeForRestart(ws));
         watchIdle(ws);
-        ws.data.timers.age = setTimeout(() => closeWith(ws, 1001, "maximum session age", "Hearth is closing this session: it reached its maximum age"), session.maxAgeMs);
+        armDeadline(Date.now() + session.maxAgeMs, () => closeWith(ws, 1001, "maximum session age", "Hearth is closing this session: it reached its maximum age"), (t) => (ws.data.timers.age = t));
         void session.lease.child.ended.then(() => {
           if (ws.data.closing) return;
           const gone = childGoneMessage(session);

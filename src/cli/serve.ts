@@ -1,6 +1,7 @@
 import { SetupToken } from "../accounts/setup-token.ts";
 import { startHosting } from "../bridge/hosting.ts";
 import { adminExists } from "../accounts/users.ts";
+import { pruneWebSessionsEvery } from "../accounts/web-sessions.ts";
 import { withPort } from "../config/config.ts";
 import { ensureDataDir } from "../db/data-dir.ts";
 import { openInstance } from "../db/instance.ts";
@@ -38,10 +39,12 @@ export const serveCommand: Command = {
     const setup = new SetupToken();
     const ctx: AppContext = { config, dbh, setup, version: VERSION, startedAt: Date.now(), secrets: secrets.keyring };
     const hosting = await startHosting(ctx);
+    const stopPruning = pruneWebSessionsEvery(dbh.db);
     let running;
     try {
       running = startServer(ctx, createApp(ctx), hosting.upgrader);
     } catch (e) {
+      stopPruning();
       await hosting.stop();
       dbh.close();
       throw e;
@@ -61,6 +64,7 @@ export const serveCommand: Command = {
         if (stopping) return;
         stopping = true;
         log.info("stopping", { signal, drainTimeoutMs: config.drainTimeout });
+        stopPruning();
         await gracefulStop(running, hosting, config.drainTimeout);
         dbh.close();
         log.info("stopped");

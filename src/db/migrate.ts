@@ -9,11 +9,13 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS hearth_migrations (
   applied_at INTEGER NOT NULL
 )`;
 
-/** MigrationStatus says what is applied, what is pending, and what this binary doesn't know. */
+/** MigrationStatus says what is applied, what is pending, what this binary doesn't know, and which applied ones it knows differently. */
 export interface MigrationStatus {
   applied: string[];
   pending: string[];
   unknown: string[];
+  /** changed lists applied migrations whose embedded SQL no longer matches the hash recorded when they ran. */
+  changed: string[];
 }
 
 function hashOf(sql: string): string {
@@ -23,13 +25,15 @@ function hashOf(sql: string): string {
 /** migrationStatus compares the database's ledger with the migrations embedded in this binary. */
 export function migrationStatus(sqlite: Database, list: EmbeddedMigration[] = embedded): MigrationStatus {
   sqlite.exec(LEDGER);
-  const applied = (sqlite.query("SELECT tag FROM hearth_migrations ORDER BY tag").all() as { tag: string }[]).map((r) => r.tag);
-  const known = new Set(list.map((m) => m.tag));
+  const rows = sqlite.query("SELECT tag, hash FROM hearth_migrations ORDER BY tag").all() as { tag: string; hash: string }[];
+  const applied = rows.map((r) => r.tag);
+  const known = new Map(list.map((m) => [m.tag, m]));
   const done = new Set(applied);
   return {
     applied,
     pending: list.filter((m) => !done.has(m.tag)).map((m) => m.tag),
     unknown: applied.filter((t) => !known.has(t)),
+    changed: rows.filter((r) => known.has(r.tag) && hashOf(known.get(r.tag)!.sql) !== r.hash).map((r) => r.tag),
   };
 }
 
@@ -40,6 +44,14 @@ export function migrate(sqlite: Database, list: EmbeddedMigration[] = embedded):
     throw new AppError(
       "unavailable",
       `the database was written by a newer Hearth (unknown migration ${status.unknown.join(", ")}): run that newer version, or restore a backup made by this one`,
+    );
+  }
+  // The schema this binary expects is not the one the database has: applying more on top of it
+  // would build on a guess, so nothing is applied.
+  if (status.changed.length > 0) {
+    throw new AppError(
+      "unavailable",
+      `migration ${status.changed.join(", ")} was changed after this database applied it (its SQL no longer matches the recorded hash): run the Hearth version that applied it, or restore a backup made by this one; nothing was changed`,
     );
   }
   const pending = list.filter((m) => status.pending.includes(m.tag));

@@ -87,7 +87,7 @@ export function deployRoutes(ctx: AppContext) {
         });
       },
       {
-        query: z.object({ follow: z.coerce.boolean().optional(), tail: z.coerce.number().int().min(0).max(2000).optional() }),
+        query: z.object({ follow: z.stringbool().optional(), tail: z.coerce.number().int().min(0).max(2000).optional() }),
         detail: { summary: "A server's stderr and lifecycle log (SSE with follow=1)", tags: ["hosting"] },
       },
     );

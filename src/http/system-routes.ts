@@ -16,9 +16,9 @@ export function systemRoutes(ctx: AppContext) {
         try {
           ctx.dbh.sqlite.query("SELECT 1").get();
           const m = migrationStatus(ctx.dbh.sqlite);
-          const ready = m.pending.length === 0 && m.unknown.length === 0;
+          const ready = m.pending.length === 0 && m.unknown.length === 0 && m.changed.length === 0;
           if (!ready) set.status = 503;
-          return { status: ready ? "ready" : "not_ready", database: "ok", migrations: { applied: m.applied.length, pending: m.pending } };
+          return { status: ready ? "ready" : "not_ready", database: "ok", migrations: { applied: m.applied.length, pending: m.pending, changed: m.changed } };
         } catch (e) {
           set.status = 503;
           return { status: "not_ready", database: "unreachable", error: (e as Error).message };

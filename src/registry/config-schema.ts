@@ -12,6 +12,7 @@ import {
 } from "./launch-mapping.ts";
 import type { JsonSchemaObject } from "./manifest.ts";
 import { isPlainObject, setOwn } from "./manifest-input.ts";
+import { isSecretField } from "../secrets/secret-field.ts";
 
 /** ServerJsonInput is a server.json Input (camelCase), as the schema has already checked it. */
 export interface ServerJsonInput {
@@ -177,16 +178,6 @@ export function buildRemoteConfig(
   return { configSchema: params.schema(), urlTemplate, headers, warnings: params.warnings };
 }
 
-// Names that almost always hold credentials; only string settings are marked (budgetTokens is a number).
-const SECRET_NAME = /(api[-_]?key|apikey|token|secret|password|passwd|pwd|private[-_]?key|credential)/i;
-
-function looksSecret(name: string, prop: JsonSchemaObject): boolean {
-  if (prop["x-secret"] === true || prop["writeOnly"] === true || prop["secret"] === true) return true;
-  if (prop["format"] === "password") return true;
-  const t = prop["type"];
-  return (t === undefined || t === "string") && SECRET_NAME.test(name);
-}
-
 /**
  * annotateSecrets marks credential-like top-level properties of a publisher's configSchema with
  * `x-secret` + `writeOnly`, so they are masked and stored encrypted; it returns a copy.
@@ -197,7 +188,7 @@ export function annotateSecrets(schema: JsonSchemaObject): JsonSchemaObject {
   const out = Object.fromEntries(
     Object.entries(props as Record<string, unknown>).map(([name, value]) => {
       const prop = isPlainObject(value) ? value : null;
-      return [name, prop && looksSecret(name, prop) ? { ...prop, "x-secret": true, writeOnly: true } : value];
+      return [name, prop && isSecretField(name, prop) ? { ...prop, "x-secret": true, writeOnly: true } : value];
     }),
   );
   return { ...schema, properties: out };
@@ -270,15 +261,20 @@ function valueAt(root: unknown, pointer: string): unknown {
   return v;
 }
 
+// A value is redacted when its own setting is secret or it sits inside one that is. Array items
+// are judged by the marks on `items` (names are judged where they are: the array's own name
+// makes no string of it secret, as everywhere else); what the schema doesn't describe, by name.
 function isSecretAt(schema: JsonSchemaObject, pointer: string): boolean {
   let s: unknown = schema;
+  let name: string | undefined;
   for (const seg of segments(pointer)) {
-    if (!isPlainObject(s)) return false;
-    if (s["x-secret"] === true || s["writeOnly"] === true || s["secret"] === true) return true;
-    const props = s["properties"];
-    s = isPlainObject(props) && Object.hasOwn(props, seg) ? props[seg] : Array.isArray(s["items"]) ? undefined : s["items"];
+    if (name !== undefined && isSecretField(name, s)) return true;
+    const props = isPlainObject(s) ? s["properties"] : undefined;
+    if (isPlainObject(props) && Object.hasOwn(props, seg)) [s, name] = [props[seg], seg];
+    else if (isPlainObject(s) && isPlainObject(s["items"]) && /^\d+$/.test(seg)) [s, name] = [s["items"], ""];
+    else [s, name] = [undefined, seg];
   }
-  return isPlainObject(s) && (s["x-secret"] === true || s["writeOnly"] === true || s["secret"] === true);
+  return name !== undefined && isSecretField(name, s);
 }
 
 /** validateConfig checks a config against a configSchema with ajv and reports Smithery-style errors. */

@@ -2,6 +2,8 @@
 // as a value. The form is a plain HTML form so it works without JS; values that a field can't hold
 // (arrays, free-form objects, unions) are a JSON textarea.
 
+import { isSecretField } from "../secrets/secret-field.ts";
+
 type Schema = Record<string, unknown>;
 const isObj = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -35,15 +37,8 @@ export interface FormValues {
   echo: Record<string, string>;
 }
 
-const SECRET_NAME = /(api[_-]?key|token|secret|password|passwd|credential|private[_-]?key)/i;
 const MAX_DEPTH = 3;
 const MAX_FIELDS = 200;
-
-/** isSecretProperty says a property holds a credential: marked so by its schema, or named like one. */
-export function isSecretProperty(key: string, s: Schema): boolean {
-  if (s["x-secret"] === true || s.writeOnly === true || s.secret === true || s.format === "password") return true;
-  return (s.type === undefined || s.type === "string") && !Array.isArray(s.enum) && SECRET_NAME.test(key);
-}
 
 function kindOf(key: string, s: Schema, depth: number): FieldKind {
   if (Array.isArray(s.enum) && s.enum.length > 0) return "enum";
@@ -52,11 +47,11 @@ function kindOf(key: string, s: Schema, depth: number): FieldKind {
   if (type === "object" || (type === undefined && isObj(s.properties))) {
     return depth < MAX_DEPTH && isObj(s.properties) && Object.keys(s.properties).length > 0 ? "group" : "json";
   }
-  if (type === "string") return isSecretProperty(key, s) ? "secret" : "text";
+  if (type === "string") return isSecretField(key, s) ? "secret" : "text";
   if (type === "number") return "number";
   if (type === "integer") return "integer";
   if (type === "boolean") return "boolean";
-  if (type === undefined && !s.anyOf && !s.oneOf && !s.allOf) return isSecretProperty(key, s) ? "secret" : "text";
+  if (type === undefined && !s.anyOf && !s.oneOf && !s.allOf) return isSecretField(key, s) ? "secret" : "text";
   return "json";
 }
 

@@ -33,6 +33,31 @@ describe("embedded migrations", () => {
     db.close();
   });
 
+  it("refuse, in one line and without touching the database, an applied migration whose SQL changed since", () => {
+    const t = tempDir();
+    const file = join(t.path, "hearth.db");
+    const db = new Database(file);
+    const first = [{ tag: "0000_a", sql: "CREATE TABLE t0 (a);" }];
+    migrate(db, first);
+    db.close();
+    const before = readFileSync(file);
+    const edited = [{ tag: "0000_a", sql: "CREATE TABLE t0 (a, b);" }, { tag: "0001_b", sql: "CREATE TABLE t1 (a);" }];
+    const again = new Database(file);
+    expect(() => migrate(again, edited)).toThrow(/^migration 0000_a was changed after this database applied it[^\n]*$/);
+    expect(again.query("SELECT name FROM sqlite_master WHERE name = 't1'").get()).toBeNull();
+    again.close();
+    expect(readFileSync(file).equals(before)).toBe(true);
+    t.cleanup();
+  });
+
+  it("report a changed migration in the status, so /readyz is not ready", () => {
+    const db = new Database(":memory:");
+    migrate(db, [{ tag: "0000_a", sql: "CREATE TABLE t0 (a);" }]);
+    expect(migrationStatus(db, [{ tag: "0000_a", sql: "CREATE TABLE t0 (b);" }]).changed).toEqual(["0000_a"]);
+    expect(migrationStatus(db, [{ tag: "0000_a", sql: "CREATE TABLE t0 (a);" }]).changed).toEqual([]);
+    db.close();
+  });
+
   it("roll a failing migration back completely", () => {
     const db = new Database(":memory:");
     const bad = [{ tag: "0001_bad", sql: "CREATE TABLE t1 (a);\n--> statement-breakpoint\nTHIS IS NOT SQL;" }];

@@ -7,6 +7,7 @@ import { HELLO, packFixture } from "../fixtures/installer/build.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import { serverJson } from "../helpers/registry.ts";
 import { tempDir } from "../helpers/temp.ts";
+import { itOnline } from "../helpers/online.ts";
 
 // Installs go to the npm registry for dependencies; this machine's TLS needs its CA passed through,
 // which is exactly the operator's --pass-env setting.
@@ -45,7 +46,8 @@ async function deployWithEvents(name: string): Promise<{ phase: string; step?: s
 }
 
 describe("deploy", () => {
-  it("installs an uploaded npm tarball, probes its tools, and streams progress to ready", async () => {
+  // Both resolve their dependencies' manifests from the registry (bun's cache keeps only tarballs).
+  itOnline("installs an uploaded npm tarball, probes its tools, and streams progress to ready", async () => {
     const published = await publishWithArtifact(
       serverJson("io.github.test/hello", { packages: [{ registryType: "npm", identifier: "hearth-fixture-hello", version: "1.0.0", transport: { type: "stdio" } }] }),
       helloTgz,
@@ -68,7 +70,7 @@ describe("deploy", () => {
     expect(h.hosting.supervisor.poolStats().idle).toBe(1);
   }, 120_000);
 
-  it("deploys @modelcontextprotocol/server-everything and serves tools/list through a WebSocket session", async () => {
+  itOnline("deploys @modelcontextprotocol/server-everything and serves tools/list through a WebSocket session", async () => {
     const pkg = JSON.parse(readFileSync(join(EVERYTHING, "package.json"), "utf8")) as { version: string };
     const published = await publishWithArtifact(
       serverJson("io.github.test/everything", {

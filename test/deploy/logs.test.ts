@@ -32,6 +32,24 @@ describe("server logs", () => {
     expect(history.lines.some((l: { text: string }) => l.text.includes("API_KEY is not set"))).toBe(true);
   });
 
+  it("answers ?follow=0 and ?follow=false with the history, not a stream", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/loud", "crash-on-start.ts");
+    const auth = { authorization: `Bearer ${h.key}` };
+    for (const off of ["0", "false", "no"]) {
+      const res = await fetch(`${h.server.url}/api/v1/servers/io.github.test/loud/logs?follow=${off}`, { headers: auth });
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(await res.json()).toEqual({ lines: expect.any(Array) });
+    }
+  });
+
+  it("refuses a follow flag that is neither yes nor no with a 422", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/loud", "crash-on-start.ts");
+    const res = await fetch(`${h.server.url}/api/v1/servers/io.github.test/loud/logs?follow=maybe`, { headers: { authorization: `Bearer ${h.key}` } });
+    expect(res.status).toBe(422);
+  });
+
   it("is for owners and admins only", async () => {
     h = await startHosted();
     h.deployFixture("io.github.test/loud", "crash-on-start.ts");

@@ -20,6 +20,14 @@ describe("operations endpoints", () => {
     expect(body).toMatchObject({ status: "ready", database: "ok", migrations: { pending: [] } });
   });
 
+  it("/readyz is not ready when an applied migration's SQL has changed", async () => {
+    t = testApp();
+    t.ctx.dbh.sqlite.exec("UPDATE hearth_migrations SET hash = 'edited' WHERE rowid = 1");
+    const r = await t.request("/readyz");
+    expect(r.status).toBe(503);
+    expect((await r.json()).migrations.changed).toHaveLength(1);
+  });
+
   it("/readyz answers 503 when the database is gone", async () => {
     t = testApp();
     t.ctx.dbh.sqlite.close();

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { installRunSpec, startArgv, type InstallProgress } from "../../src/installer/installer.ts";
 import type { RunSpec } from "../../src/registry/manifest.ts";
 import { isAppError } from "../../src/shared/app-error.ts";
+import { describeOnline } from "../helpers/online.ts";
 import { BUN, HELLO, MARK, packFixture, testRoot, type TestRoot } from "../fixtures/installer/build.ts";
 
 const launch = { runtimeArgs: [], args: [], env: [] };
@@ -197,7 +198,7 @@ describe("installRunSpec for npm packages", () => {
   });
 });
 
-describe("installRunSpec against the npm registry", () => {
+describeOnline("installRunSpec against the npm registry", () => {
   let t: TestRoot;
   beforeEach(() => {
     t = testRoot();

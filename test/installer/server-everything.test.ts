@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, expect, it } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { installRunSpec, startArgv, type InstalledPackage } from "../../src/installer/installer.ts";
 import type { RunSpec } from "../../src/registry/manifest.ts";
 import { BUN, packFixture, testRoot, type TestRoot } from "../fixtures/installer/build.ts";
+import { describeOnline } from "../helpers/online.ts";
 import { Rpc, useChildren } from "../supervisor/harness.ts";
 
 const PKG = join(import.meta.dir, "../../node_modules/@modelcontextprotocol/server-everything");
@@ -18,7 +19,7 @@ const run: RunSpec = {
 // The real thing: the published server, packed from node_modules, installed from bun's cache.
 // prefer-offline, not offline: `bun install --frozen-lockfile` caches the dependencies' tarballs but
 // not their registry manifests, so on a fresh machine the first install may fetch metadata only.
-describe("@modelcontextprotocol/server-everything through the installer", () => {
+describeOnline("@modelcontextprotocol/server-everything through the installer", () => {
   const children = useChildren();
   let t: TestRoot;
   let tgz: string;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
+import { LogRing } from "../../src/supervisor/log-ring.ts";
 import { detectProtections } from "../../src/supervisor/sandbox.ts";
 import { Supervisor, type LaunchPlan } from "../../src/supervisor/supervisor.ts";
 import { tempDir } from "../helpers/temp.ts";
@@ -10,9 +11,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function supervisor(maxChildren = 10): Promise<Supervisor> {
+async function supervisor(maxChildren = 10, ring?: LogRing): Promise<Supervisor> {
   const dir = tempDir("hearth-pool-");
-  const s = new Supervisor({ sessionsDir: join(dir.path, "sessions"), sandbox: "none", protections: await detectProtections(), maxChildren });
+  const s = new Supervisor({ sessionsDir: join(dir.path, "sessions"), sandbox: "none", protections: await detectProtections(), maxChildren, logsFor: ring && (() => ring) });
   cleanups.push(dir.cleanup, () => s.shutdown(200));
   return s;
 }
@@ -46,12 +47,18 @@ describe("warm pool", () => {
     await other.release("done");
   });
 
-  it("replaces a crashing pooled child with backoff instead of spinning", async () => {
-    const s = await supervisor();
+  it("replaces a crashing pooled child after 1 s, then 2 s: exponential backoff, not a spin", async () => {
+    const ring = new LogRing();
+    const crashes: number[] = [];
+    ring.subscribe((l) => l.text.includes("API_KEY is not set") && crashes.push(Date.now()));
+    const s = await supervisor(10, ring);
     s.warm(plan("crash-on-start.ts"), 1);
-    await Bun.sleep(1500);
-    // With 500 ms, 1 s, 2 s… backoff, a crash loop spawns a handful of children in 1.5 s, not hundreds.
-    expect(s.count()).toBeLessThanOrEqual(1);
+    await until(() => crashes.length >= 3, 20_000);
+    // Each replacement waits out its backoff (1 s after the first failure, 2 s after the second)
+    // before it even spawns, so these are lower bounds however slow the machine is.
+    expect(crashes.length).toBe(3);
+    expect(crashes[1]! - crashes[0]!).toBeGreaterThanOrEqual(1000);
+    expect(crashes[2]! - crashes[1]!).toBeGreaterThanOrEqual(2000);
   });
 
   it("drains when its size goes to 0, and never takes the last free slots", async () => {
