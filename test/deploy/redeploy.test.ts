@@ -4,17 +4,20 @@ import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/webso
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { findUserByEmail } from "../../src/accounts/users.ts";
 import { listAudit } from "../../src/audit/audit-log.ts";
 import { packFixture } from "../fixtures/installer/build.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import { waitUntil } from "../helpers/processes.ts";
 import { serverJson } from "../helpers/registry.ts";
+import { browserFor } from "../ui/ui-helpers.ts";
 import { tempDir } from "../helpers/temp.ts";
 
 // A redeploy installs and probes the new version beside the serving one and switches only when the
 // probe passes: these tests drive real installs of a dependency-free fixture package (offline),
 // real probes, and real SDK clients over both bridges.
 const FIXTURE = join(import.meta.dir, "../fixtures/installer/versioned-server");
+const MAIN = join(import.meta.dir, "../../src/main.ts");
 
 let h: HostedInstance;
 const packs = tempDir("hearth-redeploy-");
@@ -91,6 +94,18 @@ async function closeAll(cs: Client[]): Promise<void> {
       await c.close();
     }),
   );
+}
+
+/** hearth runs the real CLI against this instance (a throwaway HOME, so no login store is read). */
+async function hearth(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const home = tempDir("hearth-cli-home-");
+  try {
+    const proc = Bun.spawn([process.execPath, MAIN, ...args, "--url", h.server.url, "--key", h.key], { env: { PATH: process.env.PATH ?? "/usr/bin", HOME: home.path }, stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    return { code, stdout, stderr };
+  } finally {
+    home.cleanup();
+  }
 }
 
 describe("redeploy", () => {
@@ -225,4 +240,78 @@ describe("redeploy", () => {
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: string }).error).toBe(`${name} has no earlier deployed version to roll back to`);
   }, 60_000);
+
+  it("hearth deploy of a broken version exits 1 with one sentence naming the version still serving; hearth rollback refuses clearly and goes back", async () => {
+    const name = "io.github.test/cli";
+    const gate = join(packs.path, "cli-gate");
+    writeFileSync(gate, "");
+    await publish(name, "1.0.0", packVersion("1.0.0"));
+    await publish(name, "2.0.0", packVersion("2.0.0"));
+    await publish(name, "3.0.0", packVersion("3.0.0", gate));
+    const first = await hearth(["deploy", name, "--version", "1.0.0"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim()).toBe(`${name}: deployed with 1 tools`);
+    const broken = await hearth(["deploy", name, "--version", "3.0.0"]);
+    expect(broken.code).toBe(1);
+    const lastLine = broken.stderr.trim().split("\n").at(-1)!;
+    expect(lastLine).toMatch(new RegExp(`^hearth deploy: ${name}@3\\.0\\.0 failed: the server keeps crashing at start \\(.+\\); ${name} still serves 1\\.0\\.0$`));
+    expect((await deploymentOf(name)).version).toBe("1.0.0");
+
+    const never = await hearth(["rollback", name, "--version", "2.0.0"]);
+    expect(never.code).toBe(1);
+    expect(never.stderr.trim()).toBe(`hearth rollback: 409 ${name}@2.0.0 was never deployed here, so there is nothing to roll back to: deploy it instead`);
+    const missing = await hearth(["rollback", name, "--version", "7.0.0"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe(`hearth rollback: 404 ${name} has no version 7.0.0, so there is nothing to roll back to`);
+    expect((await hearth(["deploy", name, "--version", "2.0.0"])).code).toBe(0);
+    const back = await hearth(["rollback", name]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout.trim()).toBe(`${name}: rolled back to 1.0.0 with 1 tools`);
+    expect((await deploymentOf(name)).version).toBe("1.0.0");
+  }, 120_000);
+
+  it("shows a failed redeploy and the deployed versions on the Deployments page, and rolls back from its button", async () => {
+    const name = "io.github.test/page";
+    const gate = join(packs.path, "page-gate");
+    writeFileSync(gate, "");
+    await publish(name, "1.0.0", packVersion("1.0.0"));
+    await publish(name, "2.0.0", packVersion("2.0.0"));
+    await publish(name, "3.0.0", packVersion("3.0.0", gate));
+    expect((await deploy(name, "1.0.0")).status).toBe(200);
+    expect((await deploy(name, "2.0.0")).status).toBe(200);
+    expect((await deploy(name, "3.0.0")).status).toBe(503);
+    const b = browserFor(h.ctx, findUserByEmail(h.ctx.dbh.db, "admin@example.com")!);
+    const page = await (await fetch(`${h.server.url}/${name}/deployments`, { headers: { cookie: b.cookie } })).text();
+    expect(page).toContain('<dd id="last-deploy" data-state="failed">');
+    expect(page).toContain("Deploy of 3.0.0 failed; the version above kept serving");
+    expect(page).toContain("this build is broken");
+    expect(page).toContain("<dd>Running</dd>");
+    expect(page).toContain(`<input type="hidden" name="_csrf" value="${b.csrf}"/><input type="hidden" name="version" value="1.0.0"/><button type="submit">Roll back to 1.0.0</button>`);
+    expect(page).not.toContain("Roll back to 2.0.0");
+    expect(page).not.toContain("Roll back to 3.0.0");
+
+    const action = `${h.server.url}/${name}/deployments/rollback`;
+    const post = (fields: Record<string, string>, extra: Record<string, string> = {}) =>
+      fetch(action, { method: "POST", redirect: "manual", headers: { ...b.post(), origin: h.server.url, ...extra }, body: new URLSearchParams(fields).toString() });
+    const refusedFragment = await post({ _csrf: b.csrf, version: "3.0.0" }, { "hx-request": "true" });
+    expect(refusedFragment.status).toBe(200);
+    expect(await refusedFragment.text()).toContain(`${name}@3.0.0 was never deployed here, so there is nothing to roll back to: deploy it instead`);
+    const refusedPage = await post({ _csrf: b.csrf, version: "3.0.0" });
+    expect(refusedPage.status).toBe(409);
+    expect(await refusedPage.text()).toContain("was never deployed here");
+    expect((await post({ version: "1.0.0" })).status).toBe(403);
+    expect((await deploymentOf(name)).version).toBe("2.0.0");
+
+    const done = await post({ _csrf: b.csrf, version: "1.0.0" });
+    expect(done.status).toBe(303);
+    const serverId = (h.ctx.dbh.sqlite.query("SELECT id FROM servers WHERE qualified_name = ?").get(name) as { id: number }).id;
+    await h.ctx.deployer!.current(serverId)?.done;
+    expect(await deploymentOf(name)).toMatchObject({ state: "ready", version: "1.0.0", lastDeploy: { kind: "rollback", state: "ready" } });
+    const cs = await clients(name);
+    expect(await versionsAnswered(cs)).toEqual(Array(2).fill('[{"type":"text","text":"version 1.0.0"}]'));
+    await closeAll(cs);
+    const after = await (await fetch(`${h.server.url}/${name}/deployments`, { headers: { cookie: b.cookie } })).text();
+    expect(after).toContain("Roll back to 2.0.0");
+    expect(after).not.toContain('id="last-deploy"');
+  }, 120_000);
 });
