@@ -67,7 +67,7 @@ interface DeploymentView {
   version: string;
   error: string | null;
   lastDeploy: { version: string; kind: string; state: string; error: string | null } | null;
-  deployedVersions: { version: string; serving: boolean }[];
+  deployedVersions: { version: string; deployedAt: string; serving: boolean }[];
 }
 async function deploymentOf(name: string): Promise<DeploymentView> {
   return (await (await fetch(`${h.server.url}/api/v1/servers/${name}/deployment`, { headers: auth() })).json()) as DeploymentView;
@@ -181,7 +181,7 @@ describe("redeploy", () => {
     expect(view.deployedVersions).toEqual([
       { version: "2.0.0", deployedAt: expect.any(String), serving: true },
       { version: "1.0.0", deployedAt: expect.any(String), serving: false },
-    ] as never);
+    ]);
     await closeAll([...old, ...fresh]);
     // The pool was rebuilt on 2.0.0: a new session takes a warm child, and it is the new version.
     expect(await waitUntil(() => h.hosting.supervisor.poolStats().idle >= 1, 10_000)).toBe(true);
