@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "key.revoke",
   "server.publish",
   "server.deploy",
+  "server.rollback",
   "settings.change",
 ] as const;
 

@@ -5,6 +5,8 @@ import { UsageError, type Command } from "./command.ts";
 interface ProgressEvent {
   phase: string;
   message?: string;
+  version?: string;
+  serving?: string;
   percent?: number;
   bytes?: number;
 }
@@ -56,10 +58,59 @@ export function settingsFromFlags(pairs: readonly string[]): SettingsPatch | und
   }
 }
 
+/** DeployRequest is a deploy or rollback the CLI asks a running Hearth for. */
+export interface DeployRequest {
+  command: "deploy" | "rollback";
+  base: string;
+  name: string;
+  key: string;
+  path: string;
+  body?: unknown;
+}
+
+/**
+ * failureSentence is a failed deploy's end in one sentence: its first line (the rest is the
+ * server's stderr, on the Deployments page and in the logs) and, after a failed redeploy, which
+ * version still serves.
+ */
+export function failureSentence(name: string, e: ProgressEvent): string {
+  const first = (e.message ?? "the stream ended without a result").split("\n")[0]!.replace(/[:.]\s*$/, "");
+  const what = e.version ? `${name}@${e.version}` : name;
+  return `${what} failed: ${first}${e.serving ? `; ${name} still serves ${e.serving}` : ""}`;
+}
+
+/** streamDeploy posts a deploy or rollback, draws its progress on stderr, and returns the exit code. */
+export async function streamDeploy(req: DeployRequest): Promise<number> {
+  const r = await fetch(`${req.base}/api/v1/servers/${req.name}/${req.path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${req.key}`, accept: "text/event-stream", ...(req.body ? { "content-type": "application/json" } : {}) },
+    ...(req.body ? { body: JSON.stringify(req.body) } : {}),
+  }).catch((e: Error) => {
+    throw new UsageError(`cannot reach ${req.base}: ${e.message}`);
+  });
+  if (!r.ok || !r.body) {
+    const body = (await r.json().catch(() => ({}))) as { error?: string };
+    console.error(`hearth ${req.command}: ${r.status} ${body.error ?? r.statusText}`);
+    return r.status === 404 || r.status === 422 ? 2 : 1;
+  }
+  let last: ProgressEvent | undefined;
+  for await (const e of sseEvents(r.body)) {
+    last = e;
+    process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${bar(e)}` : `${bar(e)}\n`);
+  }
+  if (process.stderr.isTTY) process.stderr.write("\n");
+  if (last?.phase === "ready") {
+    console.log(`${req.name}: ${last.message}`);
+    return 0;
+  }
+  console.error(`hearth ${req.command}: ${failureSentence(req.name, last ?? { phase: "failed" })}`);
+  return 1;
+}
+
 /** deploy asks a running Hearth to deploy a server and shows its progress as it streams. */
 export const deployCommand: Command = {
   name: "deploy",
-  summary: "deploy a published server on a running Hearth, with live progress",
+  summary: "deploy a published server on a running Hearth, with live progress (the serving version stays until the new one works)",
   usage: "hearth deploy ns/name [--version V] [--set key=value ...] [--url URL] [--key KEY]",
   flags: [
     { name: "version", type: "string", help: "version to deploy", defaultText: "latest" },
@@ -73,36 +124,25 @@ export const deployCommand: Command = {
     },
   ],
   async run({ config, flags, positionals }) {
-    const name = positionals[0];
-    if (!name || positionals.length > 1 || !name.includes("/")) throw new UsageError("give exactly one server as namespace/name");
-    const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
-    if (!key) throw new UsageError("deploy needs --key or HEARTH_API_KEY (a key with the publish scope)");
+    const name = serverArg(positionals);
+    const key = keyArg(flags, "deploy");
     const settings = settingsFromFlags((flags.set as string[] | undefined) ?? []);
     const base = String(flags.url ?? config.publicUrl).replace(/\/+$/, "");
     const q = flags.version ? `?version=${encodeURIComponent(String(flags.version))}` : "";
-    const r = await fetch(`${base}/api/v1/servers/${name}/deploy${q}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, accept: "text/event-stream", ...(settings ? { "content-type": "application/json" } : {}) },
-      ...(settings ? { body: JSON.stringify({ settings }) } : {}),
-    }).catch((e: Error) => {
-      throw new UsageError(`cannot reach ${base}: ${e.message}`);
-    });
-    if (!r.ok || !r.body) {
-      const body = (await r.json().catch(() => ({}))) as { error?: string };
-      console.error(`hearth deploy: ${r.status} ${body.error ?? r.statusText}`);
-      return r.status === 404 || r.status === 422 ? 2 : 1;
-    }
-    let last: ProgressEvent | undefined;
-    for await (const e of sseEvents(r.body)) {
-      last = e;
-      process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${bar(e)}` : `${bar(e)}\n`);
-    }
-    if (process.stderr.isTTY) process.stderr.write("\n");
-    if (last?.phase === "ready") {
-      console.log(`${name}: ${last.message}`);
-      return 0;
-    }
-    console.error(`hearth deploy: ${last?.message ?? "the stream ended without a result"}`);
-    return 1;
+    return streamDeploy({ command: "deploy", base, name, key, path: `deploy${q}`, ...(settings ? { body: { settings } } : {}) });
   },
 };
+
+/** serverArg is the one `ns/name` positional of deploy and rollback. */
+export function serverArg(positionals: readonly string[]): string {
+  const name = positionals[0];
+  if (!name || positionals.length > 1 || !name.includes("/")) throw new UsageError("give exactly one server as namespace/name");
+  return name;
+}
+
+/** keyArg is the publish key of deploy and rollback: --key, else HEARTH_API_KEY. */
+export function keyArg(flags: Record<string, unknown>, command: string): string {
+  const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
+  if (!key) throw new UsageError(`${command} needs --key or HEARTH_API_KEY (a key with the publish scope)`);
+  return key;
+}

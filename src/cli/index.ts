@@ -12,6 +12,7 @@ import { searchCommand } from "./search.ts";
 import { toolsCommand } from "./tools.ts";
 import { callCommand } from "./call.ts";
 import { deployCommand } from "./deploy.ts";
+import { rollbackCommand } from "./rollback.ts";
 import { doctorCommand } from "./doctor.ts";
 import { healthcheckCommand } from "./healthcheck.ts";
 import { importCatalogCommand } from "./import-catalog.ts";
@@ -41,6 +42,7 @@ export const commands: Command[] = [
   publishCommand,
   importCatalogCommand,
   deployCommand,
+  rollbackCommand,
   connectCommand,
   loginCommand,
   logoutCommand,

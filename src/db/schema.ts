@@ -202,6 +202,19 @@ export interface DeploymentLimits {
   cpuSeconds?: number;
 }
 
+/**
+ * DeployAttempt is a server's latest deploy or rollback: the one running, or how the last one ended.
+ * It lives beside the serving version, so a redeploy that fails leaves the deployment as it was.
+ */
+export interface DeployAttempt {
+  versionId: number;
+  version: string;
+  kind: "deploy" | "rollback";
+  state: "installing" | "ready" | "failed";
+  error: string | null;
+  at: number;
+}
+
 /** deployments say which version of a server is hosted here, how to start it, and in what state. */
 export const deployments = sqliteTable("deployments", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -217,9 +230,27 @@ export const deployments = sqliteTable("deployments", {
   /** installed is the installer's InstalledPackage (folder, command prefix, env, host vars) once installed. */
   installed: text("installed", { mode: "json" }).$type<InstalledPackage>(),
   settings: text("settings", { mode: "json" }).$type<DeploymentSettings>().notNull(),
+  /** lastDeploy is the latest deploy or rollback, which may differ from what serves (a failed redeploy). */
+  lastDeploy: text("last_deploy", { mode: "json" }).$type<DeployAttempt>(),
   createdAt: integer("created_at").notNull().default(now),
   updatedAt: integer("updated_at").notNull().default(now),
 });
+
+/** deployedVersions remember every version that went live on a server, so its owners can roll back to one. */
+export const deployedVersions = sqliteTable(
+  "deployed_versions",
+  {
+    serverId: integer("server_id")
+      .notNull()
+      .references(() => servers.id, { onDelete: "cascade" }),
+    versionId: integer("version_id")
+      .notNull()
+      .references(() => serverVersions.id, { onDelete: "cascade" }),
+    /** deployedAt is when it last went live. */
+    deployedAt: integer("deployed_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("deployed_versions_server_version_idx").on(t.serverId, t.versionId)],
+);
 
 /** usageDaily aggregates each server's hosted traffic per UTC day: counts and latency, never content. */
 export const usageDaily = sqliteTable(

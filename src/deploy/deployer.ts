@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import type { DeploymentSettings } from "../db/schema.ts";
+import type { DeployAttempt, DeploymentSettings } from "../db/schema.ts";
 import type { AppContext } from "../http/context.ts";
 import { installRunSpec, type InstallProgress } from "../installer/installer.ts";
-import { getVersion, type ServerRow, type VersionRow } from "../registry/catalog.ts";
+import { getVersion, getVersionById, type ServerRow, type VersionRow } from "../registry/catalog.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { deploys, installDuration } from "../metrics/metrics.ts";
 import { logger } from "../shared/log.ts";
-import { getDeployment, setDeploymentState } from "./deployments.ts";
+import { rollbackTarget } from "./deployed-versions.ts";
+import { beginDeployAttempt, failDeployAttempt, getDeployment, switchDeployment, type Deployment } from "./deployments.ts";
 import { applySettingsPatch, withDefaults, type SettingsPatch } from "./settings.ts";
 import { probeDeployment } from "./probe.ts";
 import { warmDeployment } from "./warm.ts";
@@ -18,8 +19,9 @@ const log = logger("deploy");
 export type DeployEvent =
   | { phase: "queued" | "probing"; message: string }
   | ({ phase: "install"; step: InstallProgress["phase"] } & Omit<InstallProgress, "phase">)
-  | { phase: "ready"; message: string; tools: number; needsConfig: boolean }
-  | { phase: "failed"; message: string };
+  | { phase: "ready"; message: string; version: string; tools: number; needsConfig: boolean }
+  /** serving names the version that kept serving through a failed redeploy, if one did. */
+  | { phase: "failed"; message: string; version: string; serving?: string };
 
 /** DeployRun is a deploy in progress: its events so far, a way to follow them, and its end. */
 export interface DeployRun {
@@ -28,7 +30,11 @@ export interface DeployRun {
   done: Promise<DeployEvent>;
 }
 
-/** Deployer installs, probes and marks servers deployed; one run per server at a time. */
+/**
+ * Deployer installs and probes a version beside the one serving, and switches to it only when the
+ * probe succeeds; one run per server at a time. Until the switch, sessions and the warm pool stay on
+ * the old version; after it, new sessions reach the new one and open ones finish on their old child.
+ */
 export class Deployer {
   private readonly running = new Map<number, DeployRun>();
 
@@ -50,6 +56,20 @@ export class Deployer {
     if (!v.deployable) throw new AppError("invalid", `${server.qualifiedName}@${v.version} can't be deployed here: ${v.notDeployableReason ?? "no runnable package"}`);
     const current = withDefaults(getDeployment(this.ctx.dbh, server.id)?.settings);
     const settings = change ? applySettingsPatch(current, change.patch, { admin: change.admin, instanceSandbox: this.ctx.config.sandbox }) : current;
+    return this.start(server, v, { settings, changed: Boolean(change), kind: "deploy" });
+  }
+
+  /**
+   * rollback goes back to a version that served here before (default: the newest earlier one),
+   * through the same install, probe and switch as a deploy, so a rollback that fails changes nothing.
+   */
+  rollback(server: ServerRow, version?: string): DeployRun {
+    if (this.running.has(server.id)) throw new AppError("conflict", `a deploy of ${server.qualifiedName} is running; roll back once it has ended`);
+    const v = rollbackTarget(this.ctx.dbh, server, version);
+    return this.start(server, v, { settings: withDefaults(getDeployment(this.ctx.dbh, server.id)?.settings), changed: false, kind: "rollback" });
+  }
+
+  private start(server: ServerRow, v: VersionRow, how: { settings: DeploymentSettings; changed: boolean; kind: DeployAttempt["kind"] }): DeployRun {
     const events: DeployEvent[] = [];
     const listeners = new Set<(e: DeployEvent) => void>();
     const emit = (e: DeployEvent) => {
@@ -64,16 +84,19 @@ export class Deployer {
       },
       done: Promise.resolve(undefined as unknown as DeployEvent),
     };
-    run.done = this.execute(server, v, settings, emit).finally(() => this.running.delete(server.id));
+    run.done = this.execute(server, v, how, emit).finally(() => this.running.delete(server.id));
     this.running.set(server.id, run);
     return run;
   }
 
-  private async execute(server: ServerRow, v: VersionRow, settings: DeploymentSettings, emit: (e: DeployEvent) => void): Promise<DeployEvent> {
+  private async execute(server: ServerRow, v: VersionRow, how: { settings: DeploymentSettings; changed: boolean; kind: DeployAttempt["kind"] }, emit: (e: DeployEvent) => void): Promise<DeployEvent> {
     const key = server.qualifiedName;
     const manifest = v.manifest as NormalisedManifest;
-    emit({ phase: "queued", message: `deploying ${key}@${v.version}` });
-    setDeploymentState(this.ctx.dbh, server.id, "installing", { versionId: v.id, error: null, settings });
+    const attempt: DeployAttempt = { versionId: v.id, version: v.version, kind: how.kind, state: "installing", error: null, at: Date.now() };
+    const before = beginDeployAttempt(this.ctx.dbh, server.id, attempt, how.settings);
+    const serving = before.state === "ready" ? getVersionById(this.ctx.dbh, before.versionId).version : undefined;
+    const verb = how.kind === "rollback" ? `rolling ${key} back to ${v.version}` : `deploying ${key}@${v.version}`;
+    emit({ phase: "queued", message: serving ? `${verb}; ${serving} keeps serving until it is ready` : verb });
     try {
       if (!manifest.runs) throw new AppError("invalid", "this version has nothing Hearth can run");
       const installStarted = performance.now();
@@ -85,30 +108,45 @@ export class Deployer {
         onProgress: ({ phase, ...rest }) => emit({ phase: "install", step: phase, ...rest }),
       });
       installDuration.observe({ result: installed.cached ? "cached" : "installed" }, (performance.now() - installStarted) / 1000);
-      const deployment = setDeploymentState(this.ctx.dbh, server.id, "installing", { versionId: v.id, installed });
+      // The candidate lives only in memory until its probe passes: the row keeps naming what serves.
+      const candidate: Deployment = { ...before, versionId: v.id, installed, settings: how.settings, state: "installing" };
       emit({ phase: "probing", message: "starting it once without config to list its tools" });
-      const { snapshot, crashLoop, lastExit } = await probeDeployment(this.ctx, key, deployment, v);
+      const { snapshot, crashLoop, lastExit } = await probeDeployment(this.ctx, key, candidate, v);
       if (crashLoop) throw new AppError("unavailable", `the server keeps crashing at start${lastExit ? ` (${lastExit})` : ""}:\n${snapshot.error ?? ""}`.slice(0, 4000));
-      warmDeployment(this.ctx, key, setDeploymentState(this.ctx.dbh, server.id, "ready", { versionId: v.id }));
-      const done: DeployEvent = { phase: "ready", message: snapshot.needsConfig ? "deployed; it needs configuration to list its tools" : `deployed with ${snapshot.tools.length} tools`, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
+      const live = switchDeployment(this.ctx.dbh, server.id, { attempt: { ...attempt, state: "ready" }, installed, ...(how.changed ? { settings: how.settings } : {}) });
+      // A new plan replaces the pool's idle children; children of open sessions are not the pool's.
+      warmDeployment(this.ctx, key, live);
+      const what = how.kind === "rollback" ? `rolled back to ${v.version}` : "deployed";
+      const message = snapshot.needsConfig ? `${what}; it needs configuration to list its tools` : `${what} with ${snapshot.tools.length} tools`;
+      const done: DeployEvent = { phase: "ready", message, version: v.version, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
       emit(done);
       deploys.inc({ result: "ready" });
-      log.info("deployed", { server: key, version: v.version, tools: snapshot.tools.length });
+      log.info(how.kind === "rollback" ? "rolled back" : "deployed", { server: key, version: v.version, tools: snapshot.tools.length });
       return done;
     } catch (e) {
       const message = isAppError(e) ? e.message : `unexpected failure: ${(e as Error).message}`;
-      setDeploymentState(this.ctx.dbh, server.id, "failed", { versionId: v.id, error: message });
-      const failed: DeployEvent = { phase: "failed", message };
+      const after = failDeployAttempt(this.ctx.dbh, server.id, { ...attempt, state: "failed", error: message });
+      const kept = after.state === "ready" ? serving : undefined;
+      const failed: DeployEvent = { phase: "failed", message, version: v.version, ...(kept ? { serving: kept } : {}) };
       emit(failed);
       deploys.inc({ result: "failed" });
-      log.warn("deploy failed", { server: key, version: v.version, error: message });
+      log.warn(`${how.kind} failed`, { server: key, version: v.version, error: message, serving: kept });
       return failed;
     }
   }
 }
 
-/** reconcileDeployments runs at start: a deploy interrupted by a stop can't be trusted, so it is marked failed. */
+const INTERRUPTED = "interrupted by a restart of Hearth: deploy again";
+
+/**
+ * reconcileDeployments runs at start: a deploy interrupted by a stop can't be trusted, so it is
+ * marked failed; a redeploy interrupted beside a serving version leaves that version serving.
+ */
 export function reconcileDeployments(ctx: AppContext): number {
-  const r = ctx.dbh.sqlite.query("UPDATE deployments SET state = 'failed', error = 'interrupted by a restart of Hearth: deploy again', updated_at = ? WHERE state = 'installing'").run(Date.now());
+  const now = Date.now();
+  const r = ctx.dbh.sqlite.query("UPDATE deployments SET state = 'failed', error = ?, updated_at = ? WHERE state = 'installing'").run(INTERRUPTED, now);
+  ctx.dbh.sqlite
+    .query("UPDATE deployments SET last_deploy = json_set(last_deploy, '$.state', 'failed', '$.error', ?), updated_at = ? WHERE json_extract(last_deploy, '$.state') = 'installing'")
+    .run(INTERRUPTED, now);
   return r.changes;
 }

@@ -1,13 +1,15 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { requireKeyNamespace } from "../accounts/principal.ts";
-import { auditRequest } from "../http/audit-request.ts";
 import { principalFor, requireUser } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { sseResponse } from "../http/sse.ts";
-import { canManage, findServer } from "../registry/catalog.ts";
+import { canManage, findServer, getVersionById, type FoundServer } from "../registry/catalog.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
+import { auditDeployRun } from "./deploy-audit.ts";
+import { listDeployedVersions } from "./deployed-versions.ts";
+import type { DeployRun } from "./deployer.ts";
 import { getDeployment } from "./deployments.ts";
 import { changeDeploymentSettings } from "./settings-change.ts";
 import { parseSettingsPatch } from "./settings.ts";
@@ -23,7 +25,45 @@ function ownedServer(ctx: AppContext, request: Request, ns: string, name: string
   return { server, admin: user.role === "admin" };
 }
 
-/** deployRoutes deploy servers, show deployment state and stream server logs (publishers, owners and admins). */
+/**
+ * deploymentView is a deployment as the API shows it: what serves (state, version, its own error),
+ * how the latest deploy or rollback went (lastDeploy: a failed redeploy shows here while the old
+ * version keeps serving), and the versions that served before (rollback targets).
+ */
+function deploymentView(ctx: AppContext, server: Pick<FoundServer, "id" | "qualifiedName">) {
+  const d = getDeployment(ctx.dbh, server.id);
+  if (!d) return { state: "not-deployed" as const, lastDeploy: null, deployedVersions: [] };
+  const iso = (at: number) => new Date(at).toISOString();
+  return {
+    state: d.state,
+    version: getVersionById(ctx.dbh, d.versionId).version,
+    versionId: d.versionId,
+    error: d.error,
+    lastDeploy: d.lastDeploy ? { ...d.lastDeploy, at: iso(d.lastDeploy.at) } : null,
+    deployedVersions: listDeployedVersions(ctx.dbh, server.id).map((v) => ({ version: v.version, deployedAt: iso(v.deployedAt), serving: v.serving })),
+    settings: d.settings,
+    activeSessions: ctx.supervisor?.count(server.qualifiedName) ?? 0,
+    updatedAt: iso(d.updatedAt),
+  };
+}
+
+// Without an event stream the caller waits for the end; a failure is a 503 carrying the deployment, which may still serve.
+async function answerRun(ctx: AppContext, request: Request, server: FoundServer, run: DeployRun) {
+  if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
+    const end = await run.done;
+    const deployment = deploymentView(ctx, server);
+    if (end.phase === "failed") throw new AppError("unavailable", end.message, { extra: { version: end.version, serving: end.serving ?? null, deployment } });
+    return { ...end, deployment: deployment.state };
+  }
+  return sseResponse((w) => {
+    for (const e of run.events) w.send("progress", e);
+    const unsubscribe = run.subscribe((e) => w.send("progress", e));
+    void run.done.then(() => w.close());
+    return unsubscribe;
+  });
+}
+
+/** deployRoutes deploy and roll back servers, show deployment state and stream server logs (publishers, owners and admins). */
 export function deployRoutes(ctx: AppContext) {
   return new Elysia({ name: "deploy" })
     .post(
@@ -34,29 +74,30 @@ export function deployRoutes(ctx: AppContext) {
         // The body is optional: `{ "settings": {...} }` changes the server's settings with this deploy.
         const settings = body && typeof body === "object" && "settings" in body ? parseSettingsPatch((body as { settings: unknown }).settings) : undefined;
         const run = ctx.deployer.deploy(server, query.version ?? "latest", settings && { patch: settings, admin });
-        const principal = principalFor(ctx, request);
-        void run.done.then((end) => auditRequest(ctx, request, principal, { action: "server.deploy", outcome: end?.phase === "failed" ? "fail" : "ok", target: server.qualifiedName, detail: end?.message }));
-        if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
-          const end = await run.done;
-          if (end.phase === "failed") throw new AppError("unavailable", end.message);
-          return { ...end, deployment: getDeployment(ctx.dbh, server.id)?.state };
-        }
-        return sseResponse((w) => {
-          for (const e of run.events) w.send("progress", e);
-          const unsubscribe = run.subscribe((e) => w.send("progress", e));
-          void run.done.then(() => w.close());
-          return unsubscribe;
-        });
+        auditDeployRun(ctx, request, principalFor(ctx, request), "deploy", server.qualifiedName, run);
+        return answerRun(ctx, request, server, run);
       },
-      { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version, optionally with new settings (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
+      { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version beside the serving one, optionally with new settings (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
+    )
+    .post(
+      "/api/v1/servers/:ns/:name/rollback",
+      async ({ params, query, request }) => {
+        const { server } = ownedServer(ctx, request, params.ns, params.name, "publish");
+        if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
+        const run = ctx.deployer.rollback(server, query.version);
+        auditDeployRun(ctx, request, principalFor(ctx, request), "rollback", server.qualifiedName, run);
+        return answerRun(ctx, request, server, run);
+      },
+      {
+        query: z.object({ version: z.string().max(100).optional() }),
+        detail: { summary: "Roll back to a version that served here before (default: the newest earlier one); SSE progress with Accept: text/event-stream", tags: ["hosting"] },
+      },
     )
     .get(
       "/api/v1/servers/:ns/:name/deployment",
       ({ params, request }) => {
         const { server } = ownedServer(ctx, request, params.ns, params.name, "read");
-        const d = getDeployment(ctx.dbh, server.id);
-        if (!d) return { state: "not-deployed" };
-        return { state: d.state, error: d.error, versionId: d.versionId, settings: d.settings, activeSessions: ctx.supervisor?.count(server.qualifiedName) ?? 0, updatedAt: new Date(d.updatedAt).toISOString() };
+        return deploymentView(ctx, server);
       },
       { detail: { summary: "A server's deployment state", tags: ["hosting"] } },
     )

@@ -1,3 +1,4 @@
+import { listDeployedVersions } from "../deploy/deployed-versions.ts";
 import type { AppContext } from "../http/context.ts";
 import { ServerDeploymentsPage } from "../../views/pages/server-deployments-page.tsx";
 import { progressOf } from "./deploy-progress.ts";
@@ -22,6 +23,7 @@ export function deploymentsPage(ctx: AppContext, page: PageContext, data: Server
       activeSessions: ctx.supervisor?.count(data.server.qualifiedName) ?? 0,
       status: { base, follow: Boolean(run), progress: run ? progressOf(run.events) : undefined },
       testConfig: testConfigView(ctx, data),
+      history: { versions: listDeployedVersions(ctx.dbh, data.server.id), running: Boolean(run) },
       settings: settingsPanelView(data, { instanceSandbox: ctx.config.sandbox, admin: page.user?.role === "admin", state: settings }),
     }),
     { status, headers: NO_STORE },

@@ -1,10 +1,12 @@
 import { escapeHtml } from "@kitajs/html";
 import { Elysia } from "elysia";
 import type { DeployRun } from "../deploy/deployer.ts";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditDeployRun } from "../deploy/deploy-audit.ts";
+import { listDeployedVersions } from "../deploy/deployed-versions.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import type { LogLine as Line } from "../supervisor/log-ring.ts";
+import { DeployHistoryPanel } from "../../views/components/deploy-history-panel.tsx";
 import { DeploymentBadge } from "../../views/components/server-shell.tsx";
 import { DeployProgressView, DeployStatePanel, DeployStatus } from "../../views/pages/server-deployments-page.tsx";
 import { LogLine, ServerLogsPage, type LogFilter } from "../../views/pages/server-logs-page.tsx";
@@ -35,7 +37,27 @@ function passes(f: LogFilter, l: Line): boolean {
   return (!f.stream || l.stream === f.stream) && (!f.q || l.text.toLowerCase().includes(f.q.toLowerCase()));
 }
 
-/** hostingRoutes serve the owners' tabs: Deployments (deploy with live progress) and Logs (live tail). */
+function hostingDeployer(ctx: AppContext) {
+  if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
+  return ctx.deployer;
+}
+
+// A deploy or rollback refused before it starts (unknown version, nothing to roll back to) is shown in the status region.
+function startRun(start: () => DeployRun): { run?: DeployRun; refused?: AppError } {
+  try {
+    return { run: start() };
+  } catch (e) {
+    if (!isAppError(e) || e.code === "internal") throw e;
+    return { refused: e };
+  }
+}
+
+function statusFragment(base: string, started: { run?: DeployRun; refused?: AppError }): Response {
+  const { run, refused } = started;
+  return html(DeployStatus({ base, follow: Boolean(run), error: refused?.message, progress: run ? progressOf(run.events) : undefined }), { headers: NO_STORE });
+}
+
+/** hostingRoutes serve the owners' tabs: Deployments (deploy and roll back with live progress) and Logs (live tail). */
 export function hostingRoutes(ctx: AppContext) {
   return new Elysia({ name: "ui-hosting" })
     .get("/:ns/:name/deployments", ({ request, params }) => {
@@ -52,18 +74,30 @@ export function hostingRoutes(ctx: AppContext) {
         const { principal } = requireCsrf(ctx, request, form);
         const { data, base, check } = managed(ctx, request, params.ns, params.name);
         check();
-        if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
-        let run: DeployRun | undefined;
-        let error: string | undefined;
-        try {
-          run = ctx.deployer.deploy(data.server, formString(form, "version") || "latest");
-          void run.done.then((end) => auditRequest(ctx, request, principal, { action: "server.deploy", outcome: end?.phase === "failed" ? "fail" : "ok", target: data.server.qualifiedName, detail: end?.message }));
-        } catch (e) {
-          if (!isAppError(e) || e.code === "internal") throw e;
-          error = e.message;
-        }
+        const deployer = hostingDeployer(ctx);
+        const started = startRun(() => deployer.deploy(data.server, formString(form, "version") || "latest"));
+        if (started.run) auditDeployRun(ctx, request, principal, "deploy", data.server.qualifiedName, started.run);
         if (!isFragmentRequest(request)) return redirect(`${base}/deployments`);
-        return html(DeployStatus({ base, follow: Boolean(run), error, progress: run ? progressOf(run.events) : undefined }), { headers: NO_STORE });
+        return statusFragment(base, started);
+      },
+      { parse: "none" },
+    )
+    .post(
+      "/:ns/:name/deployments/rollback",
+      async ({ request, params }) => {
+        const form = await readForm(request);
+        const { principal } = requireCsrf(ctx, request, form);
+        const { data, base, check } = managed(ctx, request, params.ns, params.name);
+        check();
+        const deployer = hostingDeployer(ctx);
+        const started = startRun(() => deployer.rollback(data.server, formString(form, "version") || undefined));
+        if (started.run) auditDeployRun(ctx, request, principal, "rollback", data.server.qualifiedName, started.run);
+        // Without JS a refused rollback (a version that never served here: 409, none such: 404) is its own page.
+        if (!isFragmentRequest(request)) {
+          if (started.refused) throw started.refused;
+          return redirect(`${base}/deployments`);
+        }
+        return statusFragment(base, started);
       },
       { parse: "none" },
     )
@@ -75,7 +109,8 @@ export function hostingRoutes(ctx: AppContext) {
       const final = () => {
         const fresh = loadServerPage(ctx, page, params.ns, params.name);
         const sessions = ctx.supervisor?.count(fresh.server.qualifiedName) ?? 0;
-        return `${DeployProgressView({ progress: progressOf(run?.events ?? []), base })}${DeployStatePanel({ data: fresh, activeSessions: sessions, oob: true })}<span id="deployment-badge" hx-swap-oob="true">${DeploymentBadge({ data: fresh })}</span>`;
+        const history = DeployHistoryPanel({ base, csrfToken: page.csrfToken ?? "", versions: listDeployedVersions(ctx.dbh, fresh.server.id), running: false, oob: true });
+        return `${DeployProgressView({ progress: progressOf(run?.events ?? []), base })}${DeployStatePanel({ data: fresh, activeSessions: sessions, oob: true })}${history}<span id="deployment-badge" hx-swap-oob="true">${DeploymentBadge({ data: fresh })}</span>`;
       };
       return fragmentStream((w) => {
         const show = () => w.fragment(DeployProgressView({ progress: progressOf(run?.events ?? []), base }));

@@ -51,6 +51,7 @@ export const ROUTES: Record<string, Row> = {
   "POST /api/v1/servers":                     { rule: "publish", ok: 201, path: "/api/v1/servers", method: "POST", json: manifest },
   // The test app hosts nothing, so a deploy that passed every check answers 503.
   "POST /api/v1/servers/:ns/:name/deploy":    { rule: "deploy", ok: 503, path: "/api/v1/servers/acme/secret/deploy", method: "POST" },
+  "POST /api/v1/servers/:ns/:name/rollback":  { rule: "deploy", ok: 503, path: "/api/v1/servers/acme/secret/rollback?version=1.0.0", method: "POST" },
   "GET /api/v1/servers/:ns/:name/deployment": { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/deployment" },
   "PATCH /api/v1/servers/:ns/:name/deployment": { rule: "deploy", ok: 200, path: "/api/v1/servers/acme/secret/deployment", method: "PATCH", json: () => ({ settings: { poolSize: 0 } }) },
   "GET /api/v1/servers/:ns/:name/logs":       { rule: "manage-read", ok: 200, path: "/api/v1/servers/acme/secret/logs" },
@@ -113,6 +114,7 @@ export const ROUTES: Record<string, Row> = {
   "POST /:ns/:name/playground/close":         { rule: "session-form", ok: 204, path: "/acme/secret/playground/close", method: "POST", form: { pg: PG } },
   "GET /:ns/:name/deployments":               { rule: "manage-page", ok: 200, path: "/acme/secret/deployments" },
   "POST /:ns/:name/deployments":              { rule: "manage-form", ok: 503, path: "/acme/secret/deployments", method: "POST", form: {} },
+  "POST /:ns/:name/deployments/rollback":     { rule: "manage-form", ok: 503, path: "/acme/secret/deployments/rollback", method: "POST", form: { version: "1.0.0" } },
   "GET /:ns/:name/deployments/progress":      { rule: "manage-page", ok: 200, path: "/acme/secret/deployments/progress" },
   "POST /:ns/:name/deployments/test-config":  { rule: "manage-form", ok: 303, path: "/acme/secret/deployments/test-config", method: "POST", form: {} },
   "POST /:ns/:name/deployments/settings":     { rule: "manage-form", ok: 303, path: "/acme/secret/deployments/settings", method: "POST", form: (i) => ({ maxSessions: String(10 + i) }) },

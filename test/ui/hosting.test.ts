@@ -67,8 +67,8 @@ describe("deploy progress", () => {
     expect(progressOf(events)).toMatchObject({ percent: 30, label: "Downloading", state: "running" });
     events.push({ phase: "probing", message: "listing tools" });
     expect(progressOf(events).percent).toBe(88);
-    expect(progressOf([...events, { phase: "ready", message: "deployed with 3 tools", tools: 3, needsConfig: false }])).toMatchObject({ percent: 100, state: "ready" });
-    expect(progressOf([...events, { phase: "failed", message: "boom" }])).toMatchObject({ percent: 88, state: "failed", message: "boom" });
+    expect(progressOf([...events, { phase: "ready", message: "deployed with 3 tools", version: "1.0.0", tools: 3, needsConfig: false }])).toMatchObject({ percent: 100, state: "ready" });
+    expect(progressOf([...events, { phase: "failed", message: "boom", version: "1.0.0" }])).toMatchObject({ percent: 88, state: "failed", message: "boom" });
   });
 });
 
@@ -133,7 +133,7 @@ describe("deployments tab", () => {
     const text = await readStream(r, (s) => s.includes("event: done"), () => {
       emit({ phase: "install", step: "downloading", percent: 100 });
       emit({ phase: "probing", message: "starting it" });
-      emit({ phase: "ready", message: "deployed with 3 tools", tools: 3, needsConfig: false });
+      emit({ phase: "ready", message: "deployed with 3 tools", version: "1.0.0", tools: 3, needsConfig: false });
     });
     expect(text).toContain('data: <div class="deploy-progress running"');
     expect(text).toContain('value="50"');

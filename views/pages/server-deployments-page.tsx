@@ -5,6 +5,7 @@ import { ServerShell, type ServerShellProps } from "../components/server-shell.t
 import { isoDate } from "../format.ts";
 import { DeploymentSettingsPanel, type DeploymentSettingsPanelProps } from "../components/deployment-settings-panel.tsx";
 import { TestConfigPanel, type TestConfigPanelProps } from "../components/test-config-panel.tsx";
+import { DeployHistoryPanel, LastDeployFacts, type DeployHistoryPanelProps } from "../components/deploy-history-panel.tsx";
 
 /** DeployProgressView is the progress bar and what the deploy is doing (an SSE message's content). */
 export function DeployProgressView(p: { progress: DeployProgress; base: string }): JSX.Element {
@@ -95,6 +96,7 @@ export function DeployStatePanel(p: { data: ServerPage; activeSessions: number; 
         ) : (
           ""
         )}
+        {d?.state === "ready" ? <LastDeployFacts last={d.lastDeploy} servingVersionId={d.versionId} /> : ""}
         <dt>Active sessions</dt>
         <dd id="active-sessions" safe>
           {String(p.activeSessions)}
@@ -133,6 +135,8 @@ export interface ServerDeploymentsProps {
   testConfig?: Omit<TestConfigPanelProps, "base" | "csrfToken">;
   /** settings are the effective deployment settings and their form. */
   settings: Omit<DeploymentSettingsPanelProps, "base" | "csrfToken">;
+  /** history lists the versions that served here, with rollback buttons. */
+  history: Omit<DeployHistoryPanelProps, "base" | "csrfToken">;
 }
 
 /** ServerDeploymentsPage lets owners deploy a version with a live progress bar, and shows how it runs. */
@@ -170,6 +174,7 @@ export function ServerDeploymentsPage(p: ServerDeploymentsProps): JSX.Element {
         </section>
         <DeployStatePanel data={p.data} activeSessions={p.activeSessions} />
       </div>
+      {p.hosting ? <DeployHistoryPanel base={base} csrfToken={p.csrfToken} {...p.history} /> : ""}
       <DeploymentSettingsPanel base={base} csrfToken={p.csrfToken} {...p.settings} />
       {p.testConfig && p.testConfig.fields.length ? <TestConfigPanel base={base} csrfToken={p.csrfToken} {...p.testConfig} /> : ""}
     </ServerShell>
