@@ -73,7 +73,7 @@ export interface DeployRequest {
  * server's stderr, on the Deployments page and in the logs) and, after a failed redeploy, which
  * version still serves.
  */
-export function failureSentence(name: string, e: ProgressEvent): string {
+function failureSentence(name: string, e: ProgressEvent): string {
   const first = (e.message ?? "the stream ended without a result").split("\n")[0]!.replace(/[:.]\s*$/, "");
   const what = e.version ? `${name}@${e.version}` : name;
   return `${what} failed: ${first}${e.serving ? `; ${name} still serves ${e.serving}` : ""}`;

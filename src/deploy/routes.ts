@@ -7,6 +7,7 @@ import { sseResponse } from "../http/sse.ts";
 import { canManage, findServer, getVersionById, type FoundServer } from "../registry/catalog.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
+import { auditRequest } from "../http/audit-request.ts";
 import { auditDeployRun } from "./deploy-audit.ts";
 import { listDeployedVersions } from "./deployed-versions.ts";
 import type { DeployRun } from "./deployer.ts";
@@ -74,7 +75,7 @@ export function deployRoutes(ctx: AppContext) {
         // The body is optional: `{ "settings": {...} }` changes the server's settings with this deploy.
         const settings = body && typeof body === "object" && "settings" in body ? parseSettingsPatch((body as { settings: unknown }).settings) : undefined;
         const run = ctx.deployer.deploy(server, query.version ?? "latest", settings && { patch: settings, admin });
-        auditDeployRun(ctx, request, principalFor(ctx, request), "deploy", server.qualifiedName, run);
+        auditDeployRun((e) => auditRequest(ctx, request, principalFor(ctx, request), e), "deploy", server.qualifiedName, run);
         return answerRun(ctx, request, server, run);
       },
       { query: z.object({ version: z.string().max(100).optional() }), detail: { summary: "Deploy a version beside the serving one, optionally with new settings (SSE progress with Accept: text/event-stream)", tags: ["hosting"] } },
@@ -85,7 +86,7 @@ export function deployRoutes(ctx: AppContext) {
         const { server } = ownedServer(ctx, request, params.ns, params.name, "publish");
         if (!ctx.deployer) throw new AppError("unavailable", "this Hearth is not hosting servers");
         const run = ctx.deployer.rollback(server, query.version);
-        auditDeployRun(ctx, request, principalFor(ctx, request), "rollback", server.qualifiedName, run);
+        auditDeployRun((e) => auditRequest(ctx, request, principalFor(ctx, request), e), "rollback", server.qualifiedName, run);
         return answerRun(ctx, request, server, run);
       },
       {

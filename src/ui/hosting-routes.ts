@@ -1,6 +1,7 @@
 import { escapeHtml } from "@kitajs/html";
 import { Elysia } from "elysia";
 import type { DeployRun } from "../deploy/deployer.ts";
+import { auditRequest } from "../http/audit-request.ts";
 import { auditDeployRun } from "../deploy/deploy-audit.ts";
 import { listDeployedVersions } from "../deploy/deployed-versions.ts";
 import type { AppContext } from "../http/context.ts";
@@ -76,7 +77,7 @@ export function hostingRoutes(ctx: AppContext) {
         check();
         const deployer = hostingDeployer(ctx);
         const started = startRun(() => deployer.deploy(data.server, formString(form, "version") || "latest"));
-        if (started.run) auditDeployRun(ctx, request, principal, "deploy", data.server.qualifiedName, started.run);
+        if (started.run) auditDeployRun((e) => auditRequest(ctx, request, principal, e), "deploy", data.server.qualifiedName, started.run);
         if (!isFragmentRequest(request)) return redirect(`${base}/deployments`);
         return statusFragment(base, started);
       },
@@ -91,7 +92,7 @@ export function hostingRoutes(ctx: AppContext) {
         check();
         const deployer = hostingDeployer(ctx);
         const started = startRun(() => deployer.rollback(data.server, formString(form, "version") || undefined));
-        if (started.run) auditDeployRun(ctx, request, principal, "rollback", data.server.qualifiedName, started.run);
+        if (started.run) auditDeployRun((e) => auditRequest(ctx, request, principal, e), "rollback", data.server.qualifiedName, started.run);
         // Without JS a refused rollback (a version that never served here: 409, none such: 404) is its own page.
         if (!isFragmentRequest(request)) {
           if (started.refused) throw started.refused;
