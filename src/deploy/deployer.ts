@@ -90,7 +90,7 @@ export class Deployer {
       const { snapshot, crashLoop, lastExit } = await probeDeployment(this.ctx, key, deployment, v);
       if (crashLoop) throw new AppError("unavailable", `the server keeps crashing at start${lastExit ? ` (${lastExit})` : ""}:\n${snapshot.error ?? ""}`.slice(0, 4000));
       warmDeployment(this.ctx, key, setDeploymentState(this.ctx.dbh, server.id, "ready", { versionId: v.id }));
-      const done: DeployEvent = { phase: "ready", message: snapshot.needsConfig ? "deployed; it needs configuration to list its tools" : `deployed with ${snapshot.tools.length} tools`, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
+      const done: DeployEvent = { phase: "ready", message: snapshot.needsConfig ? "deployed; it needs configuration to list its tools" : `deployed with ${snapshot.tools.length} ${snapshot.tools.length === 1 ? "tool" : "tools"}`, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
       emit(done);
       deploys.inc({ result: "ready" });
       log.info("deployed", { server: key, version: v.version, tools: snapshot.tools.length });
