@@ -5,7 +5,7 @@ import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { spawnChild, type Child, type ChildEndState } from "./child.ts";
 import { killAllChildren } from "./child-registry.ts";
-import { CgroupLimiter, type CgroupSlot } from "./cgroup.ts";
+import { CgroupLimiter, type CgroupEnforcement, type CgroupSlot } from "./cgroup.ts";
 import { limitHint } from "./limit-hints.ts";
 import { LogRing } from "./log-ring.ts";
 import { liveGroupMembers } from "./process-group.ts";
@@ -63,11 +63,13 @@ export class Supervisor {
   private readonly pools: WarmPools;
   /** cgroups places limited children in their own cgroup, when this host allows it. */
   private readonly cgroups: CgroupLimiter | undefined;
+  private readonly cgroupReason: string | undefined;
 
   constructor(private readonly opts: SupervisorOptions) {
     mkdirSync(opts.sessionsDir, { recursive: true, mode: 0o700 });
     const prepared = CgroupLimiter.prepare(opts.protections.cgroupV2);
     this.cgroups = prepared instanceof CgroupLimiter ? prepared : undefined;
+    this.cgroupReason = prepared instanceof CgroupLimiter ? undefined : prepared.reason;
     if (!this.cgroups && "reason" in prepared) log.info("per-child memory.max/pids.max not applied (prlimit limits only)", { reason: prepared.reason });
     // The pool spawns through the same path as sessions, so limits and cleanup are shared.
     this.pools = new WarmPools((plan) => (this.canSpawnIdle() ? this.spawn(plan) : undefined));
@@ -76,6 +78,11 @@ export class Supervisor {
   private canSpawnIdle(): boolean {
     // Warm children never take the last free slots: sessions come first.
     return !this.stopping && this.live.size < this.opts.maxChildren - 1;
+  }
+
+  /** cgroupLimits says whether memoryMiB and pids are enforced here (cgroup v2 delegated), and if not, why. */
+  cgroupLimits(): CgroupEnforcement {
+    return this.cgroups ? { enforced: true } : { enforced: false, reason: this.cgroupReason ?? "cgroup v2 limits are not usable here" };
   }
 
   /** count is the number of live children, overall or for one server. */

@@ -22,7 +22,7 @@ export function deploymentsPage(ctx: AppContext, page: PageContext, data: Server
       activeSessions: ctx.supervisor?.count(data.server.qualifiedName) ?? 0,
       status: { base, follow: Boolean(run), progress: run ? progressOf(run.events) : undefined },
       testConfig: testConfigView(ctx, data),
-      settings: settingsPanelView(data, { instanceSandbox: ctx.config.sandbox, admin: page.user?.role === "admin", state: settings }),
+      settings: settingsPanelView(data, { instanceSandbox: ctx.config.sandbox, admin: page.user?.role === "admin", cgroup: ctx.supervisor?.cgroupLimits(), state: settings }),
     }),
     { status, headers: NO_STORE },
   );
