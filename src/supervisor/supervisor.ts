@@ -154,13 +154,15 @@ export class Supervisor {
       throw e;
     }
     const logs = this.opts.logsFor?.(plan.serverKey);
-    for (const w of wrapped.warnings) logs?.push("hearth", `warning: ${w}`);
+    const session = id.slice(0, 8);
+    for (const w of wrapped.warnings) logs?.push("hearth", `warning: ${w}`, Date.now(), session);
     let slot: CgroupSlot | undefined;
     const child = spawnChild({
       argv: wrapped.argv,
       env: { ...plan.env, ...wrapped.env },
       cwd: wrapped.cwd,
-      label: `${plan.serverKey}#${id.slice(0, 8)}`,
+      label: `${plan.serverKey}#${session}`,
+      logSession: session,
       leaderIsWrapper: wrapped.leaderIsWrapper,
       maxMessageBytes: this.opts.maxMessageBytes,
       logs,
@@ -191,7 +193,7 @@ export class Supervisor {
     try {
       return this.cgroups.place(id, [child.pid, ...liveGroupMembers(child.pid)], { memoryBytes, pids });
     } catch (e) {
-      logs?.push("hearth", `warning: cgroup limits not applied: ${(e as Error).message}`);
+      logs?.push("hearth", `warning: cgroup limits not applied: ${(e as Error).message}`, Date.now(), id.slice(0, 8));
       return undefined;
     }
   }

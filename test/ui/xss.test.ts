@@ -243,7 +243,7 @@ const CASES: [string, (w: World) => Promise<string>][] = [
   ],
   ["tool error", async ({ s }) => String(ToolResult({ tool: s.IMG, error: s.HOSTILE }))],
   ["deploy progress", async ({ s }) => String(DeployProgressView({ progress: { percent: 50, label: s.SCRIPT, message: s.HOSTILE, state: "failed" }, base: `/${NAME}` }))],
-  ["log line", async ({ s }) => String(LogLine({ line: { at: 0, stream: "stderr", text: s.HOSTILE } }))],
+  ["log line", async ({ s }) => String(LogLine({ line: { at: 0, stream: "stderr", text: s.HOSTILE, session: s.IMG } }))],
 ];
 
 let evil: World;
