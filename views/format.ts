@@ -11,6 +11,29 @@ export function httpUrl(value: string | null | undefined): string | undefined {
   }
 }
 
+// Raster images and SVG only: in an <img>, an SVG's scripts never run. 64 KiB keeps pages small.
+const DATA_IMAGE = /^data:image\/(png|jpeg|jpg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** imageUrl returns an icon URL an <img> may load (https, or a base64 data: image), else undefined. */
+export function imageUrl(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.startsWith("data:")) return value.length <= 65_536 && DATA_IMAGE.test(value) ? value : undefined;
+  const u = httpUrl(value);
+  return u?.startsWith("https:") ? u : undefined;
+}
+
+/** displayName is what a server is called on a page: its title, else its npm package, else its name's last segment. */
+export function displayName(s: { qualifiedName: string; title: string | null; npmName?: string | null | undefined }): string {
+  return s.title?.trim() || s.npmName?.trim() || s.qualifiedName.slice(s.qualifiedName.lastIndexOf("/") + 1);
+}
+
+/** npmPackageName is the first npm package a stored manifest declares, if any. */
+export function npmPackageName(manifest: unknown): string | null {
+  const packages = (manifest as { packages?: Array<{ registryType?: unknown; identifier?: unknown }> } | null)?.packages;
+  const npm = Array.isArray(packages) ? packages.find((p) => p?.registryType === "npm" && typeof p.identifier === "string") : undefined;
+  return (npm?.identifier as string | undefined) ?? null;
+}
+
 /** initial is the letter shown when a server has no icon. */
 export function initial(name: string): string {
   const short = name.includes("/") ? name.slice(name.indexOf("/") + 1) : name;

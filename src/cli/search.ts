@@ -30,7 +30,7 @@ export const searchCommand: Command = {
       return 0;
     }
     for (const s of page.servers) {
-      const marks = [s.isDeployed ? "deployed" : "not deployed", s.toolCount !== null ? `${s.toolCount} tools` : undefined, s.verified ? "verified" : undefined].filter(Boolean);
+      const marks = [s.isDeployed ? "deployed" : "not deployed", s.toolCount !== null ? `${s.toolCount} ${s.toolCount === 1 ? "tool" : "tools"}` : undefined, s.verified ? "verified" : undefined].filter(Boolean);
       console.log(`${s.qualifiedName}  (${marks.join(", ")})`);
       if (s.description) console.log(`    ${s.description}`);
     }

@@ -117,7 +117,8 @@ export class Deployer {
       // A new plan replaces the pool's idle children; children of open sessions are not the pool's.
       warmDeployment(this.ctx, key, live);
       const what = how.kind === "rollback" ? `rolled back to ${v.version}` : "deployed";
-      const message = snapshot.needsConfig ? `${what}; it needs configuration to list its tools` : `${what} with ${snapshot.tools.length} tools`;
+      const count = `${snapshot.tools.length} ${snapshot.tools.length === 1 ? "tool" : "tools"}`;
+      const message = snapshot.needsConfig ? `${what}; it needs configuration to list its tools` : `${what} with ${count}`;
       const done: DeployEvent = { phase: "ready", message, version: v.version, tools: snapshot.tools.length, needsConfig: snapshot.needsConfig };
       emit(done);
       deploys.inc({ result: "ready" });

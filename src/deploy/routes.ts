@@ -119,7 +119,7 @@ export function deployRoutes(ctx: AppContext) {
         const ring = ctx.logs?.get(server.qualifiedName);
         // History comes from the log store (it outlives restarts); the live tail from the ring.
         const n = Math.min(query.tail ?? 200, 2000);
-        const lines = ctx.logStore ? ctx.logStore.tail(server.qualifiedName, n).map(({ at, stream, text }) => ({ at, stream, text })) : (ring?.tail(n) ?? []);
+        const lines = ctx.logStore ? ctx.logStore.tail(server.qualifiedName, n).map(({ id: _id, ...line }) => line) : (ring?.tail(n) ?? []);
         if (!query.follow) return { lines };
         return sseResponse((w) => {
           for (const l of lines) w.send("log", l);

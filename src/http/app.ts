@@ -28,7 +28,8 @@ import { teamPageRoutes } from "../ui/team-routes.ts";
 import { teamRoutes } from "../accounts/team-routes.ts";
 import type { AppContext } from "./context.ts";
 import { guardBrowserWrites } from "./csrf-guard.ts";
-import { errorResponse, toPublicError } from "./errors.ts";
+import { principalFor } from "./auth.ts";
+import { errorResponse, toPublicError, type SignedIn } from "./errors.ts";
 import { signInOnlyRefusal } from "./sign-in-only.ts";
 import { systemRoutes } from "./system-routes.ts";
 
@@ -52,10 +53,21 @@ function fromElysia(code: string | number, error: unknown, request: Request): un
   return error;
 }
 
+// The error page's header: a browser session's user, as on every other page. Resolving who is asking
+// must not fail the error page itself (a revoked key is the error being shown, for one).
+function signedIn(ctx: AppContext, request: Request): SignedIn {
+  try {
+    const p = principalFor(ctx, request);
+    return p.kind === "session" ? { user: { email: p.user.email, role: p.user.role }, csrfToken: p.csrfToken } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** createApp composes every route group into one Elysia app; the server (server.ts) wraps it. */
 export function createApp(ctx: AppContext) {
   return new Elysia()
-    .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request))
+    .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request, {}, () => signedIn(ctx, request)))
     .onRequest(({ request }) => signInOnlyRefusal(ctx, request))
     .onRequest(({ request }) => guardBrowserWrites(ctx, request))
     .use(

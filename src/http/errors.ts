@@ -59,8 +59,11 @@ export function wantsJson(request: Request): boolean {
   return accept.includes("application/json") && !accept.includes("text/html");
 }
 
+/** SignedIn is who the error page's header shows as signed in (and the token its sign-out form carries). */
+export type SignedIn = { user?: { email: string; role: string } | undefined; csrfToken?: string | undefined };
+
 /** errorResponse renders a PublicError as JSON, an htmx fragment, or a full page, by who asked. */
-export function errorResponse(pub: PublicError, request: Request, extraHeaders: Record<string, string> = {}): Response {
+export function errorResponse(pub: PublicError, request: Request, extraHeaders: Record<string, string> = {}, signedIn: () => SignedIn = () => ({})): Response {
   if (pub.code === "rate_limited" && typeof pub.extra.retryAfter === "number") extraHeaders = { "retry-after": String(pub.extra.retryAfter), ...extraHeaders };
   if (wantsJson(request)) {
     const body = { error: pub.message, code: pub.code, ...(pub.details.length ? { details: pub.details } : {}), ...pub.extra };
@@ -72,5 +75,5 @@ export function errorResponse(pub: PublicError, request: Request, extraHeaders: 
     return new Response(String(ErrorFragment({ message: pub.message, details: pub.details })), { status: pub.status, headers: html });
   }
   const title = titles[pub.status] ?? "Error";
-  return new Response(String(ErrorPage({ status: pub.status, title, message: pub.message, assets: pageAssets })), { status: pub.status, headers: html });
+  return new Response(String(ErrorPage({ status: pub.status, title, message: pub.message, assets: pageAssets, ...signedIn() })), { status: pub.status, headers: html });
 }

@@ -15,15 +15,17 @@ export interface StoredLogLine extends LogLine {
 }
 
 // The logs live in their own SQLite file so a child flooding stderr never holds a write lock the
-// registry needs. The schema is one table, created idempotently: there is nothing to migrate yet,
-// and a lost logs file loses only logs (DESIGN.md, "Data").
+// registry needs. The schema is one table, created idempotently, and a lost logs file loses only
+// logs (DESIGN.md, "Data"). Its one change so far (the session column) is applied in code below:
+// logs.db has no migrations of its own, and needs none for one nullable column.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS server_logs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   server TEXT NOT NULL,
   at INTEGER NOT NULL,
   stream TEXT NOT NULL,
-  text TEXT NOT NULL
+  text TEXT NOT NULL,
+  session TEXT
 );
 CREATE INDEX IF NOT EXISTS server_logs_server_idx ON server_logs (server, id);
 CREATE INDEX IF NOT EXISTS server_logs_at_idx ON server_logs (at);`;
@@ -41,6 +43,9 @@ export class LogStore {
     this.db = new Database(join(dataDir, "logs.db"), { create: true, strict: true });
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
     this.db.exec(SCHEMA);
+    // A logs.db from before session ids: add the column (old lines keep a NULL session).
+    const columns = this.db.query("SELECT name FROM pragma_table_info('server_logs')").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "session")) this.db.exec("ALTER TABLE server_logs ADD COLUMN session TEXT");
     this.timer = setInterval(() => this.flush(), this.opts.flushMs);
     this.timer.unref();
   }
@@ -57,9 +62,9 @@ export class LogStore {
     if (this.pending.length) {
       const batch = this.pending;
       this.pending = [];
-      const insert = this.db.query("INSERT INTO server_logs (server, at, stream, text) VALUES (?, ?, ?, ?)");
+      const insert = this.db.query("INSERT INTO server_logs (server, at, stream, text, session) VALUES (?, ?, ?, ?, ?)");
       this.db.transaction(() => {
-        for (const { server, line } of batch) insert.run(server, line.at, line.stream, line.text);
+        for (const { server, line } of batch) insert.run(server, line.at, line.stream, line.text, line.session ?? null);
       })();
     }
     if (now - this.lastPrune > 60_000) this.prune(now);
@@ -77,8 +82,8 @@ export class LogStore {
   /** tail returns a server's newest n lines, oldest first. */
   tail(server: string, n: number): StoredLogLine[] {
     this.flush();
-    const rows = this.db.query("SELECT id, at, stream, text FROM server_logs WHERE server = ? ORDER BY id DESC LIMIT ?").all(server, n) as StoredLogLine[];
-    return rows.reverse();
+    const rows = this.db.query("SELECT id, at, stream, text, session FROM server_logs WHERE server = ? ORDER BY id DESC LIMIT ?").all(server, n) as (StoredLogLine & { session: string | null })[];
+    return rows.reverse().map(({ session, ...line }) => (session === null ? line : { ...line, session }));
   }
 
   /** close flushes and closes the file. */

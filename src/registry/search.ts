@@ -1,3 +1,4 @@
+import { HIT_EXTRAS } from "./hit-extras.ts";
 import type { DbHandle } from "../db/client.ts";
 import { planPage } from "./search-plan.ts";
 import { splitFilters } from "./search-query.ts";
@@ -25,6 +26,10 @@ export interface SearchHit {
   visibility: "public" | "private";
   useCount: number;
   toolCount: number | null;
+  /** npmName is the latest version's npm package, if it has one (a display name when there's no title). */
+  npmName: string | null;
+  /** toolsNote says why the tools are not listed (not runnable here, not deployed, needs config), or null. */
+  toolsNote: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -69,7 +74,7 @@ export function searchServers(dbh: DbHandle, viewer: Viewer, q: string, page = 1
   const found = planPage(dbh.sqlite, vis, parseSearchQuery(q), (pg - 1) * size, size);
   // Details (and the tool count, a subquery) only for the page's rows, put back in result order.
   const rows = found.ids.length
-    ? (dbh.sqlite.query(`SELECT ${COLUMNS}, ${TOOL_COUNT} AS toolCount FROM servers s WHERE s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(found.ids)) as HitRow[])
+    ? (dbh.sqlite.query(`SELECT ${COLUMNS}, ${TOOL_COUNT} AS toolCount, ${HIT_EXTRAS} FROM servers s WHERE s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(found.ids)) as HitRow[])
     : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const hits = found.ids.flatMap((id) => {

@@ -43,6 +43,9 @@ export function detectCgroupV2(): CgroupSupport {
   }
 }
 
+/** CgroupEnforcement is whether the cgroup limits (memoryMiB, pids) apply to this instance's children. */
+export type CgroupEnforcement = { enforced: true } | { enforced: false; reason: string };
+
 /** CgroupLimits are the per-child cgroup values; unset means no limit of that kind. */
 export interface CgroupLimits {
   memoryBytes?: number;

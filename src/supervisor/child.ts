@@ -36,6 +36,8 @@ export interface SpawnChildOptions {
   /** maxMessageBytes caps one stdout message; the SDK's own reader stops at 10 MiB, so 16 MiB is generous. */
   maxMessageBytes?: number;
   logs?: LogRing;
+  /** logSession tags every log line of this child (the lease's short id), so a log says which session it came from. */
+  logSession?: string;
   /** redact are strings (secret config values) replaced by [redacted] in stderr lines before anyone sees them. */
   redact?: string[];
   /** leaderIsWrapper says the group leader is bwrap's monitor, which must not get the graceful SIGTERM. */
@@ -267,7 +269,7 @@ class ChildProcess implements Child {
 
   private onStderrLine(raw: string): void {
     const text = this.opts.redact?.length ? redactValues(raw, this.opts.redact) : raw;
-    this.logs.push("stderr", text);
+    this.logs.push("stderr", text, Date.now(), this.opts.logSession);
     this.stderrTail.push(text);
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
     this.emit("stderr", text);
@@ -284,12 +286,12 @@ class ChildProcess implements Child {
     const prev = this.current;
     if (prev.state === "exited" || prev.state === "failed") return;
     this.current = next;
-    this.logs.push("hearth", describe(next));
+    this.logs.push("hearth", describe(next), Date.now(), this.opts.logSession);
     this.emit("state", next, prev);
   }
 
   private note(text: string): void {
-    this.logs.push("hearth", text);
+    this.logs.push("hearth", text, Date.now(), this.opts.logSession);
   }
 
   private emit<E extends keyof ChildEvents>(event: E, ...args: Parameters<ChildEvents[E]>): void {

@@ -8,6 +8,8 @@ export interface LogLine {
   at: number;
   stream: LogStream;
   text: string;
+  /** session is the short id of the child (one per session, or shared) the line came from, if known. */
+  session?: string;
 }
 
 /** LogRingOptions bounds a ring both ways, so neither many short lines nor a few huge ones grow it. */
@@ -45,12 +47,12 @@ export class LogRing {
   }
 
   /** push appends one line, truncating it to maxLineBytes and evicting the oldest lines to stay in bounds. */
-  push(stream: LogStream, text: string, at: number = Date.now()): void {
+  push(stream: LogStream, text: string, at: number = Date.now(), session?: string): void {
     const capped = truncateUtf8(text, this.maxLineBytes);
     const size = Buffer.byteLength(capped);
     while (this.count > 0 && (this.count >= this.maxLines || this.bytes + size > this.maxBytes)) this.evict();
     const slot = (this.head + this.count) % this.maxLines;
-    this.slots[slot] = { at, stream, text: capped };
+    this.slots[slot] = session === undefined ? { at, stream, text: capped } : { at, stream, text: capped, session };
     this.sizes[slot] = size;
     this.count++;
     this.bytes += size;

@@ -5,7 +5,7 @@ import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { spawnChild, type Child, type ChildEndState } from "./child.ts";
 import { killAllChildren } from "./child-registry.ts";
-import { CgroupLimiter, type CgroupSlot } from "./cgroup.ts";
+import { CgroupLimiter, type CgroupEnforcement, type CgroupSlot } from "./cgroup.ts";
 import { limitHint } from "./limit-hints.ts";
 import { LogRing } from "./log-ring.ts";
 import { liveGroupMembers } from "./process-group.ts";
@@ -67,11 +67,13 @@ export class Supervisor {
   private readonly pools: WarmPools;
   /** cgroups places limited children in their own cgroup, when this host allows it. */
   private readonly cgroups: CgroupLimiter | undefined;
+  private readonly cgroupReason: string | undefined;
 
   constructor(private readonly opts: SupervisorOptions) {
     mkdirSync(opts.sessionsDir, { recursive: true, mode: 0o700 });
     const prepared = CgroupLimiter.prepare(opts.protections.cgroupV2);
     this.cgroups = prepared instanceof CgroupLimiter ? prepared : undefined;
+    this.cgroupReason = prepared instanceof CgroupLimiter ? undefined : prepared.reason;
     if (!this.cgroups && "reason" in prepared) log.info("per-child memory.max/pids.max not applied (prlimit limits only)", { reason: prepared.reason });
     // The pool spawns through the same path as sessions, so limits and cleanup are shared.
     this.pools = new WarmPools((plan) => (this.canSpawnIdle(plan) ? this.spawn(plan) : undefined));
@@ -82,6 +84,11 @@ export class Supervisor {
   // last free slot either: sessions come first.
   private canSpawnIdle(plan: LaunchPlan): boolean {
     return !this.stopping && this.live.size < this.opts.maxChildren - 1 && this.count(plan.serverKey) < plan.maxSessions;
+  }
+
+  /** cgroupLimits says whether memoryMiB and pids are enforced here (cgroup v2 delegated), and if not, why. */
+  cgroupLimits(): CgroupEnforcement {
+    return this.cgroups ? { enforced: true } : { enforced: false, reason: this.cgroupReason ?? "cgroup v2 limits are not usable here" };
   }
 
   /** count is the number of live children, overall or for one server. */
@@ -154,13 +161,15 @@ export class Supervisor {
       throw e;
     }
     const logs = this.opts.logsFor?.(plan.serverKey);
-    for (const w of wrapped.warnings) logs?.push("hearth", `warning: ${w}`);
+    const session = id.slice(0, 8);
+    for (const w of wrapped.warnings) logs?.push("hearth", `warning: ${w}`, Date.now(), session);
     let slot: CgroupSlot | undefined;
     const child = spawnChild({
       argv: wrapped.argv,
       env: { ...plan.env, ...wrapped.env },
       cwd: wrapped.cwd,
-      label: `${plan.serverKey}#${id.slice(0, 8)}`,
+      label: `${plan.serverKey}#${session}`,
+      logSession: session,
       leaderIsWrapper: wrapped.leaderIsWrapper,
       maxMessageBytes: this.opts.maxMessageBytes,
       logs,
@@ -196,7 +205,7 @@ export class Supervisor {
     try {
       return this.cgroups.place(id, [child.pid, ...liveGroupMembers(child.pid)], { memoryBytes, pids });
     } catch (e) {
-      logs?.push("hearth", `warning: cgroup limits not applied: ${(e as Error).message}`);
+      logs?.push("hearth", `warning: cgroup limits not applied: ${(e as Error).message}`, Date.now(), id.slice(0, 8));
       return undefined;
     }
   }

@@ -1,3 +1,4 @@
+import { HIT_EXTRAS } from "../registry/hit-extras.ts";
 import type { DbHandle } from "../db/client.ts";
 import { matchAll, planMatch } from "../registry/search-match.ts";
 import { parseSearchQuery, searchServers, type SearchHit, type SearchPage } from "../registry/search.ts";
@@ -29,7 +30,7 @@ type Row = { id: number; useCount: number; updatedAt: number };
 
 function hitsFor(dbh: DbHandle, ids: number[]): SearchHit[] {
   if (!ids.length) return [];
-  const rows = dbh.sqlite.query(`SELECT ${COLUMNS}, ${TOOL_COUNT} AS toolCount FROM servers s WHERE s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as HitRow[];
+  const rows = dbh.sqlite.query(`SELECT ${COLUMNS}, ${TOOL_COUNT} AS toolCount, ${HIT_EXTRAS} FROM servers s WHERE s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as HitRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);

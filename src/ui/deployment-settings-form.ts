@@ -54,7 +54,7 @@ function refused(e: AppError, typed: SettingsFormState["values"]): SettingsFormS
 }
 
 function panel(ctx: AppContext, page: PageContext & { csrfToken: string }, data: ServerPage, o: { state?: SettingsFormState; saved?: boolean }): string {
-  const view = settingsPanelView(data, { instanceSandbox: ctx.config.sandbox, admin: page.user?.role === "admin", ...o });
+  const view = settingsPanelView(data, { instanceSandbox: ctx.config.sandbox, admin: page.user?.role === "admin", cgroup: ctx.supervisor?.cgroupLimits(), ...o });
   return String(DeploymentSettingsPanel({ base: `/${data.server.qualifiedName}`, csrfToken: page.csrfToken, ...view }));
 }
 

@@ -1,5 +1,6 @@
 import type { DeploymentSettings } from "../db/schema.ts";
 import { DEFAULT_SETTINGS, limitsPatchSchema, settingsPatchSchema, withDefaults } from "../deploy/settings.ts";
+import type { CgroupEnforcement } from "../supervisor/cgroup.ts";
 import type { SandboxMode } from "../supervisor/sandbox.ts";
 import type { DeploymentSettingsPanelProps, SettingField } from "../../views/components/deployment-settings-panel.tsx";
 import type { ServerPage } from "./server-page-data.ts";
@@ -33,6 +34,8 @@ const SPECS: Spec[] = [
   { name: "limits.cpuSeconds", label: "CPU time", unit: "s" },
 ];
 
+const CGROUP_LIMITS: SettingName[] = ["limits.memoryMiB", "limits.pids"];
+
 /** SETTING_NAMES are every field the settings form takes. */
 export const SETTING_NAMES: readonly SettingName[] = SPECS.map((s) => s.name);
 
@@ -65,7 +68,7 @@ export interface SettingsFormState {
  * settingsPanelView is the Deployments page's settings panel: the effective settings (defaults
  * marked) and the form to change them. Sandbox "none" is offered to admins, or shown when set.
  */
-export function settingsPanelView(data: ServerPage, o: { instanceSandbox: SandboxMode; admin: boolean; state?: SettingsFormState; saved?: boolean }): Omit<DeploymentSettingsPanelProps, "base" | "csrfToken"> {
+export function settingsPanelView(data: ServerPage, o: { instanceSandbox: SandboxMode; admin: boolean; cgroup?: CgroupEnforcement | undefined; state?: SettingsFormState; saved?: boolean }): Omit<DeploymentSettingsPanelProps, "base" | "csrfToken"> {
   const current = data.deployment?.settings ?? withDefaults(undefined);
   const fields: SettingField[] = SPECS.map((spec) => {
     const now = settingValue(current, spec.name);
@@ -79,7 +82,9 @@ export function settingsPanelView(data: ServerPage, o: { instanceSandbox: Sandbo
       if (o.admin || now === "none") options.push(["none", "none (no sandbox)"]);
     }
     const value = o.state?.values[spec.name] ?? (now === undefined ? "" : String(now));
-    return { name: spec.name, id: `ds-${spec.name.replace(".", "-")}`, label: spec.label, unit: spec.unit, hint: spec.hint, shown, isDefault, value, options, ...(options ? {} : bounds(spec.name)), error: o.state?.errors[spec.name] };
+    // memory.max and pids.max exist only where cgroup v2 is delegated: elsewhere say so, not "in effect".
+    const notEnforced = CGROUP_LIMITS.includes(spec.name) && o.cgroup && !o.cgroup.enforced ? o.cgroup.reason : undefined;
+    return { name: spec.name, id: `ds-${spec.name.replace(".", "-")}`, label: spec.label, unit: spec.unit, hint: spec.hint, shown, isDefault, value, options, ...(options ? {} : bounds(spec.name)), error: o.state?.errors[spec.name], notEnforced };
   });
   return { deployed: Boolean(data.deployment), fields, error: o.state?.error, saved: o.saved, open: Boolean(o.state) };
 }

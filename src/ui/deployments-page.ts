@@ -24,7 +24,7 @@ export function deploymentsPage(ctx: AppContext, page: PageContext, data: Server
       status: { base, follow: Boolean(run), progress: run ? progressOf(run.events) : undefined },
       testConfig: testConfigView(ctx, data),
       history: { versions: listDeployedVersions(ctx.dbh, data.server.id), running: Boolean(run) },
-      settings: settingsPanelView(data, { instanceSandbox: ctx.config.sandbox, admin: page.user?.role === "admin", state: settings }),
+      settings: settingsPanelView(data, { instanceSandbox: ctx.config.sandbox, admin: page.user?.role === "admin", cgroup: ctx.supervisor?.cgroupLimits(), state: settings }),
     }),
     { status, headers: NO_STORE },
   );

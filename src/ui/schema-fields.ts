@@ -1,6 +1,6 @@
 // A JSON Schema (a configSchema, a tool's inputSchema) as form fields, and a submitted form back
 // as a value. The form is a plain HTML form so it works without JS; values that a field can't hold
-// (arrays, free-form objects, unions) are a JSON textarea.
+// (arrays, free-form objects, unions) are a JSON textarea with an example of the shape expected.
 
 import { isSecretField } from "../secrets/secret-field.ts";
 
@@ -29,6 +29,13 @@ export interface Field {
   children?: Field[];
 }
 
+/**
+ * BOOLEAN_WAS prefixes the hidden input sent beside a boolean's checkbox: the state the form was
+ * rendered in ("" for unset). An unticked checkbox sends nothing, so this is how an untouched
+ * field keeps "unset" and "false" apart, and how a field ticked off from true becomes false.
+ */
+export const BOOLEAN_WAS = "was:";
+
 /** FormValues is a form read back: the value, errors by field name, and what to show again. */
 export interface FormValues {
   value: Record<string, unknown>;
@@ -39,6 +46,37 @@ export interface FormValues {
 
 const MAX_DEPTH = 3;
 const MAX_FIELDS = 200;
+
+// `anyOf: [{type: "boolean"}, {type: "null"}]` (what pydantic writes for Optional[bool]) is edited as
+// its one non-null alternative; the field's own title, description and default win.
+function unwrapNullable(s: Schema): Schema {
+  const alts = Array.isArray(s.anyOf) ? s.anyOf : Array.isArray(s.oneOf) ? s.oneOf : undefined;
+  if (!alts || s.type !== undefined) return s;
+  const real = alts.filter((a) => !(isObj(a) && a.type === "null"));
+  if (real.length !== 1 || !isObj(real[0]) || real.length === alts.length) return s;
+  const { anyOf: _a, oneOf: _o, ...own } = s;
+  return { ...real[0], ...own };
+}
+
+// zod and others write ±Number.MAX_SAFE_INTEGER as the bounds of every integer: that is no bound.
+const realBound = (v: unknown): number | undefined => (typeof v === "number" && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined);
+
+// An example of a JSON value's shape, for the textarea's placeholder: `["…"]`, `[{"name": "…"}]`.
+function exampleOf(s: Schema, depth = 0): unknown {
+  if (s.default !== undefined) return s.default;
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  if (depth > 2) return "…";
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== "null") : s.type;
+  if (type === "array" || isObj(s.items)) return [exampleOf(isObj(s.items) ? s.items : {}, depth + 1)];
+  if (type === "object" || isObj(s.properties)) {
+    const props = isObj(s.properties) ? Object.entries(s.properties).slice(0, 3) : [];
+    return Object.fromEntries(props.map(([k, v]) => [k, exampleOf(isObj(v) ? v : {}, depth + 1)]));
+  }
+  if (type === "integer" || type === "number") return 0;
+  if (type === "boolean") return false;
+  return "…";
+}
 
 function kindOf(key: string, s: Schema, depth: number): FieldKind {
   if (Array.isArray(s.enum) && s.enum.length > 0) return "enum";
@@ -64,7 +102,7 @@ export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = {
   const out: Field[] = [];
   for (const [key, raw] of Object.entries(schema.properties)) {
     if (budget.left-- <= 0) break;
-    const s: Schema = isObj(raw) ? raw : {};
+    const s: Schema = unwrapNullable(isObj(raw) ? raw : {});
     const name = `${prefix}${key}`;
     const kind = kindOf(key, s, depth);
     const examples = Array.isArray(s.examples) ? s.examples : [];
@@ -78,9 +116,10 @@ export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = {
       kind,
       defaultValue: s.default,
       placeholder: s.default !== undefined ? show(s.default) : examples.length ? show(examples[0]) : undefined,
-      min: typeof s.minimum === "number" ? s.minimum : undefined,
-      max: typeof s.maximum === "number" ? s.maximum : undefined,
+      min: realBound(s.minimum),
+      max: realBound(s.maximum),
     };
+    if (kind === "json" && f.placeholder === undefined) f.placeholder = `e.g. ${JSON.stringify(exampleOf(s))}`;
     if (kind === "enum") f.options = (s.enum as unknown[]).slice(0, 500).map((v) => ({ value: show(v), label: show(v), data: v }));
     if (kind === "group") f.children = fieldsFor(s, `${name}.`, depth + 1, budget);
     out.push(f);
@@ -126,7 +165,7 @@ export function readFields(fields: Field[], form: FormData): FormValues {
         if (Object.keys(inner).length) target[f.key] = inner;
         continue;
       }
-      const v = form.get(f.name);
+      const v = f.kind === "boolean" ? booleanRaw(f, form.getAll(f.name)) : form.get(f.name);
       const raw = typeof v === "string" ? v : "";
       if (f.kind !== "secret" && raw !== "") out.echo[f.name] = raw;
       const r = readField(f, raw);
@@ -137,6 +176,23 @@ export function readFields(fields: Field[], form: FormData): FormValues {
   };
   walk(fields, out.value);
   return out;
+}
+
+// A checkbox sends "on" when ticked; beside it, BOOLEAN_WAS says how it was rendered. Untouched, the
+// field keeps that state (unset stays unset); toggled, it is what the box shows. A plain "true" or
+// "false" (an API client, an old form) is taken as is.
+function booleanRaw(f: Field, values: FormDataEntryValue[]): string {
+  const texts = values.filter((v): v is string => typeof v === "string");
+  const was = texts.find((v) => v.startsWith(BOOLEAN_WAS));
+  const ticked = texts.includes("on");
+  if (was === undefined) return ticked ? "true" : (texts.find((v) => v === "true" || v === "false") ?? texts[0] ?? "");
+  const state = was.slice(BOOLEAN_WAS.length);
+  return ticked === booleanShown(f, state) ? state : String(ticked);
+}
+
+/** booleanShown is whether a boolean's checkbox is ticked for a state ("" unset shows the default). */
+export function booleanShown(f: Field, state: string): boolean {
+  return state === "" ? f.defaultValue === true : state === "true";
 }
 
 /** fieldNameFor maps a JSON pointer in the value (`/model/name`) to its field name. */

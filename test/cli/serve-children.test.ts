@@ -32,7 +32,7 @@ describe("hearth serve and its children", () => {
     cleanups.push(() => h.stop());
     expect((await runHearth(["publish", manifest, "--artifact", tgz, "--url", h.url, "--key", key])).code).toBe(0);
     const dep = await runHearth(["deploy", "io.github.test/hello", "--url", h.url, "--key", key]);
-    expect(dep.stdout).toContain("deployed with 1 tools");
+    expect(dep.stdout).toContain("deployed with 1 tool\n");
     const children = descendantsOf(h.proc.pid).map((p) => p.pid);
     expect(children.length).toBeGreaterThan(0); // the warm pool's child
     expect(await h.stop()).toBe(0);

@@ -57,7 +57,7 @@ describe("deploy", () => {
     expect(events[0]!.phase).toBe("queued");
     expect(events.some((e) => e.phase === "install")).toBe(true);
     expect(events.some((e) => e.phase === "probing")).toBe(true);
-    expect(events.at(-1)).toMatchObject({ phase: "ready", tools: 1 });
+    expect(events.at(-1)).toMatchObject({ phase: "ready", tools: 1, message: "deployed with 1 tool" });
     const state = await (await fetch(`${h.server.url}/api/v1/servers/io.github.test/hello/deployment`, { headers: { authorization: `Bearer ${h.key}` } })).json();
     expect(state.state).toBe("ready");
     const detail = await (await fetch(`${h.server.url}/api/v1/servers/io.github.test/hello`)).json();

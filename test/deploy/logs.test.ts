@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "bun:test";
+import { findUserByEmail } from "../../src/accounts/users.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
+import { browserFor } from "../ui/ui-helpers.ts";
 
 let h: HostedInstance | undefined;
 afterEach(async () => {
@@ -48,6 +50,30 @@ describe("server logs", () => {
     h.deployFixture("io.github.test/loud", "crash-on-start.ts");
     const res = await fetch(`${h.server.url}/api/v1/servers/io.github.test/loud/logs?follow=maybe`, { headers: { authorization: `Bearer ${h.key}` } });
     expect(res.status).toBe(422);
+  });
+
+  it("says which session's child each stderr line and lifecycle event came from, in the API and on the page", async () => {
+    h = await startHosted();
+    h.deployFixture("io.github.test/loud", "crash-on-start.ts");
+    const auth = { authorization: `Bearer ${h.key}` };
+    const tail = async () => (await (await fetch(`${h!.server.url}/api/v1/servers/io.github.test/loud/logs?tail=50`, { headers: auth })).json()).lines as { stream: string; text: string; session?: string }[];
+    const sessions: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const before = (await tail()).length;
+      const ws = new WebSocket(h.wsUrl("io.github.test/loud", `api_key=${h.key}`), ["mcp"]);
+      const deadline = Date.now() + 8000;
+      while ((await tail()).filter((l) => l.text.includes("API_KEY is not set")).length <= i && Date.now() < deadline) await Bun.sleep(50);
+      ws.close();
+      const mine = (await tail()).slice(before);
+      const err = mine.find((l) => l.text.includes("API_KEY is not set"));
+      expect(err?.session).toMatch(/^[0-9a-f]{8}$/);
+      // The lifecycle lines of that child carry the same id.
+      expect(mine.some((l) => l.stream === "hearth" && l.session === err!.session)).toBe(true);
+      sessions.push(err!.session!);
+    }
+    expect(sessions[0]).not.toBe(sessions[1]);
+    const page = await (await fetch(`${h.server.url}/io.github.test/loud/logs`, { headers: { cookie: browserFor(h.ctx, findUserByEmail(h.ctx.dbh.db, "admin@example.com")!).cookie } })).text();
+    expect(page).toContain(`<span class="log-session" title="the session's child this line came from">${sessions[0]}</span>`);
   });
 
   it("is for owners and admins only", async () => {

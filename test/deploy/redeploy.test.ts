@@ -213,7 +213,7 @@ describe("redeploy", () => {
     expect((await deploymentOf(name)).version).toBe("2.0.0");
 
     const back = await deploy(name, "1.0.0", "rollback");
-    expect(back).toMatchObject({ status: 200, body: { phase: "ready", version: "1.0.0", message: "rolled back to 1.0.0 with 1 tools" } });
+    expect(back).toMatchObject({ status: 200, body: { phase: "ready", version: "1.0.0", message: "rolled back to 1.0.0 with 1 tool" } });
     const cs = await clients(name);
     expect(await versionsAnswered(cs)).toEqual(Array(2).fill('[{"type":"text","text":"version 1.0.0"}]'));
     await closeAll(cs);
@@ -224,8 +224,8 @@ describe("redeploy", () => {
     expect((await deploymentOf(name)).version).toBe("2.0.0");
     expect(await waitUntil(() => listAudit(h.ctx.dbh.db, { action: "server.rollback" }, 1, 5).events.length === 2, 5000)).toBe(true);
     expect(listAudit(h.ctx.dbh.db, { action: "server.rollback" }, 1, 5).events.map((e) => [e.outcome, e.detail])).toEqual([
-      ["ok", "2.0.0: rolled back to 2.0.0 with 1 tools"],
-      ["ok", "1.0.0: rolled back to 1.0.0 with 1 tools"],
+      ["ok", "2.0.0: rolled back to 2.0.0 with 1 tool"],
+      ["ok", "1.0.0: rolled back to 1.0.0 with 1 tool"],
     ]);
   }, 120_000);
 
@@ -250,7 +250,7 @@ describe("redeploy", () => {
     await publish(name, "3.0.0", packVersion("3.0.0", gate));
     const first = await hearth(["deploy", name, "--version", "1.0.0"]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout.trim()).toBe(`${name}: deployed with 1 tools`);
+    expect(first.stdout.trim()).toBe(`${name}: deployed with 1 tool`);
     const broken = await hearth(["deploy", name, "--version", "3.0.0"]);
     expect(broken.code).toBe(1);
     const lastLine = broken.stderr.trim().split("\n").at(-1)!;
@@ -266,7 +266,7 @@ describe("redeploy", () => {
     expect((await hearth(["deploy", name, "--version", "2.0.0"])).code).toBe(0);
     const back = await hearth(["rollback", name]);
     expect(back.code, back.stderr).toBe(0);
-    expect(back.stdout.trim()).toBe(`${name}: rolled back to 1.0.0 with 1 tools`);
+    expect(back.stdout.trim()).toBe(`${name}: rolled back to 1.0.0 with 1 tool`);
     expect((await deploymentOf(name)).version).toBe("1.0.0");
   }, 120_000);
 

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "bun:test";
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
 import { LogStore } from "../../src/logs/log-store.ts";
 import { tempDir } from "../helpers/temp.ts";
 
@@ -25,6 +27,32 @@ describe("LogStore", () => {
     const again = new LogStore(dir);
     cleanups.push(() => again.close());
     expect(again.tail("b/y", 10).map((l) => l.text)).toEqual(["other"]);
+  });
+
+  it("keeps each line's session id, and reads lines without one as before", () => {
+    const { s } = store();
+    s.append("a/x", { at: Date.now(), stream: "stderr", text: "from a session", session: "0123abcd" });
+    s.append("a/x", { at: Date.now(), stream: "hearth", text: "no session" });
+    expect(s.tail("a/x", 10).map(({ text, session }) => ({ text, session }))).toEqual([
+      { text: "from a session", session: "0123abcd" },
+      { text: "no session", session: undefined },
+    ]);
+  });
+
+  it("adds the session column to a logs.db written before it existed, keeping its lines", () => {
+    const t = tempDir("hearth-logs-old-");
+    cleanups.push(t.cleanup);
+    const old = new Database(join(t.path, "logs.db"), { create: true, strict: true });
+    old.exec("CREATE TABLE server_logs (id INTEGER PRIMARY KEY AUTOINCREMENT, server TEXT NOT NULL, at INTEGER NOT NULL, stream TEXT NOT NULL, text TEXT NOT NULL)");
+    old.query("INSERT INTO server_logs (server, at, stream, text) VALUES ('a/x', ?, 'stderr', 'old line')").run(Date.now());
+    old.close();
+    const s = new LogStore(t.path);
+    cleanups.push(() => s.close());
+    s.append("a/x", { at: Date.now(), stream: "stderr", text: "new line", session: "feedbeef" });
+    expect(s.tail("a/x", 10).map(({ text, session }) => ({ text, session }))).toEqual([
+      { text: "old line", session: undefined },
+      { text: "new line", session: "feedbeef" },
+    ]);
   });
 
   it("keeps at most maxLinesPerServer per server and drops old lines", () => {

@@ -42,7 +42,7 @@ describe("connect form", () => {
     expect(body).toMatch(/<select id="f-config_UNITS" name="config.UNITS"[^>]*><option value="" selected>Default \(metric\)<\/option><option value="metric">metric<\/option><option value="imperial">imperial<\/option>/);
     expect(body).toMatch(/<input id="f-config_RETRIES"[^>]*type="number"/);
     expect(body).toContain("Default: 3");
-    expect(body).toMatch(/<select id="f-config_VERBOSE"[^>]*><option value="" selected>Not set<\/option><option value="true">Yes<\/option>/);
+    expect(body).toMatch(/<input type="hidden" name="config.VERBOSE" value="was:"\/><input id="f-config_VERBOSE" name="config.VERBOSE"[^>]*type="checkbox" value="on"\/>/);
   });
 
   it("shows both URLs and an entry for every client", async () => {

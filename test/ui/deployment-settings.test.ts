@@ -9,6 +9,9 @@ import { testApp } from "../helpers/app.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import { waitUntil } from "../helpers/processes.ts";
 import { teamWorld, type Person } from "../helpers/teams.ts";
+import { detectProtections } from "../../src/supervisor/sandbox.ts";
+import { Supervisor } from "../../src/supervisor/supervisor.ts";
+import { tempDir } from "../helpers/temp.ts";
 import { browserFor, form } from "./ui-helpers.ts";
 
 const PAGE = "/acme/secret/deployments";
@@ -31,6 +34,43 @@ function save(who: Person, fields: Record<string, string>, extra: Record<string,
   return t.request(ACTION, { method: "POST", body: form({ _csrf: who.csrf, ...fields }), headers: { cookie: who.cookie, origin: "http://localhost", "content-type": "application/x-www-form-urlencoded", ...extra } });
 }
 const setting = (body: string, name: string) => body.match(new RegExp(`<dd data-setting="${name.replace(".", "\\.")}">(.*?)</dd>`))?.[1];
+
+const HOST = await detectProtections();
+
+describe("cgroup limits on the Deployments page", () => {
+  // A real supervisor over this host's protections, with cgroup v2 as a host without delegation reports it.
+  async function withSupervisor(cgroupV2: { usable: boolean; writable: boolean; controllers: string[]; path?: string; reason?: string }) {
+    const dir = tempDir("hearth-ui-cgroup-");
+    const s = new Supervisor({ sessionsDir: `${dir.path}/sessions`, sandbox: "none", protections: { ...HOST, cgroupV2 }, maxChildren: 2 });
+    t.ctx.supervisor = s;
+    return async () => {
+      await s.shutdown(200);
+      dir.cleanup();
+    };
+  }
+
+  it("lists memory and pids as not enforced, with the reason, where cgroup v2 is not delegated", async () => {
+    const { w } = world();
+    const stop = await withSupervisor({ usable: false, writable: false, controllers: [], reason: "no cgroup v2 hierarchy" });
+    try {
+      const body = await (await page(w.owner)).text();
+      for (const name of ["limits.memoryMiB", "limits.pids"]) expect(setting(body, name)).toContain("not enforced on this host: no cgroup v2 hierarchy");
+      for (const name of ["limits.addressSpaceMiB", "limits.openFiles", "maxSessions"]) expect(setting(body, name)).not.toContain("not enforced");
+    } finally {
+      await stop();
+    }
+  });
+
+  it.skipIf(!HOST.cgroupV2.usable)(`does not mark them where the supervisor applies them${HOST.cgroupV2.usable ? "" : ` [skipped: ${HOST.cgroupV2.reason}]`}`, async () => {
+    const { w } = world();
+    const stop = await withSupervisor(HOST.cgroupV2);
+    try {
+      expect(setting(await (await page(w.owner)).text(), "limits.memoryMiB")).not.toContain("not enforced");
+    } finally {
+      await stop();
+    }
+  });
+});
 
 describe("deployment settings on the Deployments page", () => {
   it("shows the owner the effective settings, defaults marked, and a form to change them", async () => {

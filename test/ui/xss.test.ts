@@ -26,6 +26,7 @@ const EVIL: Strings = (() => {
 })();
 const PLAIN: Strings = { SCRIPT: "plain-one", IMG: "plain-two", SINGLE: "plain-three", JS_URL: "not-a-url", TEXTAREA: "plain-four", HOSTILE: "plain-oneplain-twoplain-threeplain-four" };
 const NAME = "io.github.evil/xss";
+const UNTITLED = "io.github.evil/untitled";
 
 interface Finding {
   what: string;
@@ -153,6 +154,10 @@ async function seed(s: Strings): Promise<World> {
     ],
     { prompts: [{ name: SCRIPT, description: IMG, arguments: [{ name: IMG, description: SCRIPT, required: true }] }], resources: [{ uri: JS_URL, name: SCRIPT, mimeType: IMG, description: HOSTILE }] },
   );
+  // Untitled, so named by its npm package (a hostile one), with an https icon whose URL is hostile.
+  const u = publish(t.ctx, user, UNTITLED);
+  t.ctx.dbh.sqlite.query("UPDATE server_versions SET manifest = json_set(manifest, '$.packages[0].identifier', ?) WHERE id = ?").run(HOSTILE, u.versionId);
+  t.ctx.dbh.sqlite.query("UPDATE servers SET icon_url = ? WHERE id = ?").run(`https://example.com/${IMG}${SINGLE}`, u.serverId);
   setDeploymentState(t.ctx.dbh, p.serverId, "ready", { versionId: p.versionId, error: HOSTILE });
   const ring = new LogRing();
   ring.push("stderr", HOSTILE);
@@ -183,6 +188,7 @@ const CASES: [string, (w: World) => Promise<string>][] = [
   ["search results fragment", (w) => page(w, "/?q=evil", { headers: { "hx-request": "true", "hx-request-type": "partial" } })],
   ["namespace", (w) => page(w, "/io.github.evil")],
   ["overview", (w) => page(w, `/${NAME}`)],
+  ["overview named by its npm package, with an icon", (w) => page(w, `/${UNTITLED}`)],
   ["tools", (w) => page(w, `/${NAME}/tools`)],
   ["connect", (w) => page(w, `/${NAME}/connect`)],
   ["connect posted back", (w) => page(w, `/${NAME}/connect`, post(w, { [`config.${w.s.SCRIPT}`]: w.s.HOSTILE, [`config.${w.s.IMG}`]: w.s.IMG, apiKey: w.s.HOSTILE }))],
@@ -237,7 +243,7 @@ const CASES: [string, (w: World) => Promise<string>][] = [
   ],
   ["tool error", async ({ s }) => String(ToolResult({ tool: s.IMG, error: s.HOSTILE }))],
   ["deploy progress", async ({ s }) => String(DeployProgressView({ progress: { percent: 50, label: s.SCRIPT, message: s.HOSTILE, state: "failed" }, base: `/${NAME}` }))],
-  ["log line", async ({ s }) => String(LogLine({ line: { at: 0, stream: "stderr", text: s.HOSTILE } }))],
+  ["log line", async ({ s }) => String(LogLine({ line: { at: 0, stream: "stderr", text: s.HOSTILE, session: s.IMG } }))],
 ];
 
 let evil: World;

@@ -4,6 +4,8 @@ export interface BarChartProps {
   points: { label: string; value: number | null }[];
   unit?: string;
   format?: (v: number) => string;
+  /** summary replaces the period's total (a sum means nothing for a rate or an average); null: no data. */
+  summary?: { label: string; value: number | null };
 }
 
 const W = 600;
@@ -51,7 +53,9 @@ export function BarChart(p: BarChartProps): JSX.Element {
           {p.points.at(-1)?.label ?? ""}
         </text>
       </svg>
-      <p class="muted small" safe>{`Total over the period: ${fmt(total)}${p.unit ?? ""}`}</p>
+      <p class="muted small" safe>
+        {p.summary ? `${p.summary.label}: ${p.summary.value === null ? "no data" : `${fmt(p.summary.value)}${p.unit ?? ""}`}` : `Total over the period: ${fmt(total)}${p.unit ?? ""}`}
+      </p>
     </figure>
   );
 }

@@ -15,6 +15,8 @@ export interface SettingField {
   min?: number;
   max?: number;
   error?: string;
+  /** notEnforced is why this host does not apply the limit (cgroup v2 not delegated), when it doesn't. */
+  notEnforced?: string | undefined;
 }
 
 /** DeploymentSettingsPanelProps are the settings' fields and how the last submission went. */
@@ -98,6 +100,13 @@ export function DeploymentSettingsPanel(p: DeploymentSettingsPanelProps): JSX.El
             <dd data-setting={f.name}>
               <span safe>{f.shown}</span>
               {f.isDefault ? <span class="badge">default</span> : ""}
+              {f.notEnforced ? (
+                <span class="badge warn" title={f.notEnforced} safe>
+                  {`not enforced on this host: ${f.notEnforced}`}
+                </span>
+              ) : (
+                ""
+              )}
             </dd>
           </>
         ))}

@@ -1,4 +1,4 @@
-import type { Field } from "../../src/ui/schema-fields.ts";
+import { BOOLEAN_WAS, booleanShown, type Field } from "../../src/ui/schema-fields.ts";
 
 /** SchemaFieldsProps are fields, what was typed into them (never secrets), and errors by field name. */
 export interface SchemaFieldsProps {
@@ -36,9 +36,17 @@ function Control(p: { f: Field; value: string; invalid: boolean; checks: boolean
     case "integer":
       return <input {...common} type="number" inputmode={f.kind === "integer" ? "numeric" : "decimal"} step={f.kind === "integer" ? "1" : "any"} min={p.checks ? f.min : undefined} max={p.checks ? f.max : undefined} value={value} placeholder={f.placeholder} />;
     case "boolean":
+      // The hidden input says what the box showed, so an untouched box keeps "unset" (schema-fields.ts).
+      return (
+        <span class="check-field">
+          <input type="hidden" name={f.name} value={`${BOOLEAN_WAS}${value}`} />
+          <input {...common} required={false} type="checkbox" value="on" checked={booleanShown(f, value)} />
+          {value === "" && f.defaultValue === undefined && !f.required ? <span class="hint-inline">not set</span> : ""}
+        </span>
+      );
     case "enum": {
-      const options = f.kind === "boolean" ? [{ value: "true", label: "Yes" }, { value: "false", label: "No" }] : (f.options ?? []);
-      const empty = f.defaultValue !== undefined ? `Default (${f.kind === "boolean" ? (f.defaultValue ? "yes" : "no") : show(f.defaultValue)})` : f.required ? "Choose…" : "Not set";
+      const options = f.options ?? [];
+      const empty = f.defaultValue !== undefined ? `Default (${show(f.defaultValue)})` : f.required ? "Choose…" : "Not set";
       return (
         <select {...common}>
           <option value="" selected={value === ""} safe>

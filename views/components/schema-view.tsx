@@ -25,7 +25,9 @@ export function typeLabel(s: Schema, depth = 0): string {
 function constraints(s: Schema): string[] {
   const out: string[] = [];
   for (const [k, label] of [["minimum", "≥"], ["maximum", "≤"], ["exclusiveMinimum", ">"], ["exclusiveMaximum", "<"]] as const) {
-    if (typeof s[k] === "number") out.push(`${label} ${s[k]}`);
+    // ±Number.MAX_SAFE_INTEGER is what zod writes on every integer: no real bound, so not shown.
+    const v = s[k];
+    if (typeof v === "number" && Math.abs(v) < Number.MAX_SAFE_INTEGER) out.push(`${label} ${v}`);
   }
   if (typeof s.minLength === "number") out.push(`at least ${s.minLength} characters`);
   if (typeof s.maxLength === "number") out.push(`at most ${s.maxLength} characters`);

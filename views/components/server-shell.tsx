@@ -1,8 +1,8 @@
 import type { Children } from "@kitajs/html";
 import type { ServerPage } from "../../src/ui/server-page-data.ts";
-import { count, httpUrl } from "../format.ts";
+import { displayName, httpUrl, npmPackageName } from "../format.ts";
 import { Layout, type LayoutProps } from "../layout.tsx";
-import { ServerIcon } from "./server-card.tsx";
+import { ServerIcon, uses } from "./server-card.tsx";
 
 /** Tab names one server page section; each is a real URL. */
 export type Tab = "overview" | "tools" | "connect" | "playground" | "usage" | "deployments" | "logs";
@@ -45,12 +45,12 @@ export interface ServerShellProps {
 /** ServerShell is a server page: its header, badges and tabs, with the tab's content below. */
 export function ServerShell(p: ServerShellProps): JSX.Element {
   const s = p.data.server;
-  const title = s.title ?? s.qualifiedName;
+  const title = displayName({ ...s, npmName: npmPackageName(p.data.latest?.manifest) });
   const homepage = httpUrl(s.homepage);
   return (
     <Layout title={p.tab === "overview" ? title : `${LABELS[p.tab]} · ${title}`} {...p.layout} head={p.head}>
       <header class="server-head">
-        <ServerIcon name={s.qualifiedName} iconUrl={s.iconUrl} size="large" />
+        <ServerIcon name={title} iconUrl={s.iconUrl} size="large" />
         <div class="server-head-text">
           <h1 safe>{title}</h1>
           <p class="server-name">
@@ -67,7 +67,7 @@ export function ServerShell(p: ServerShellProps): JSX.Element {
             </span>
             {s.verified ? <span class="badge info">Verified</span> : ""}
             {s.visibility === "private" ? <span class="badge warn">Private</span> : <span class="badge">Public</span>}
-            <span class="badge" safe>{`${count(s.useCount)} uses`}</span>
+            <span class="badge" safe>{uses(s.useCount)}</span>
             {homepage ? (
               <a class="badge link" href={homepage} rel="noopener noreferrer nofollow">
                 Homepage ↗

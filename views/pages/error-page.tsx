@@ -6,12 +6,15 @@ export interface ErrorPageProps {
   title: string;
   message: string;
   assets: LayoutProps["assets"];
+  /** user is who is signed in, so the header doesn't offer "Sign in" to them. */
+  user?: LayoutProps["user"];
+  csrfToken?: string | undefined;
 }
 
 /** ErrorPage renders a plain, friendly page for a failed browser request. */
 export function ErrorPage(p: ErrorPageProps): JSX.Element {
   return (
-    <Layout title={p.title} assets={p.assets}>
+    <Layout title={p.title} assets={p.assets} user={p.user} csrfToken={p.csrfToken}>
       <section class="panel narrow error-page">
         <p class="status-code" safe>{String(p.status)}</p>
         <h1 safe>{p.title}</h1>

@@ -10,6 +10,9 @@ export function LogLine(p: { line: Line }): JSX.Element {
     <li class={`log-line ${l.stream}`}>
       <time datetime={isoDate(l.at)} safe>{clock(l.at)}</time>
       <span class="log-stream">{l.stream === "stderr" ? "err" : "hearth"}</span>
+      <span class="log-session" title="the session's child this line came from" safe>
+        {l.session ?? "—"}
+      </span>
       <span class="log-text" safe>
         {l.text}
       </span>

@@ -7,6 +7,12 @@ import { ServerShell, type ServerShellProps } from "../components/server-shell.t
 export function ServerUsagePage(p: { data: ServerPage; days: UsageDay[]; layout: ServerShellProps["layout"] }): JSX.Element {
   const label = (d: UsageDay) => d.day.slice(5);
   const anything = p.days.some((d) => d.sessions > 0 || d.toolCalls > 0);
+  // Over the period, the rate and the average are weighted by each day's calls, never summed.
+  const calls = p.days.reduce((a, d) => a + d.toolCalls, 0);
+  const timed = p.days.filter((d) => d.avgLatencyMs !== null && d.toolCalls > 0);
+  const timedCalls = timed.reduce((a, d) => a + d.toolCalls, 0);
+  const errorRate = calls ? (100 * p.days.reduce((a, d) => a + d.errors, 0)) / calls : null;
+  const latency = timedCalls ? timed.reduce((a, d) => a + d.avgLatencyMs! * d.toolCalls, 0) / timedCalls : null;
   return (
     <ServerShell data={p.data} tab="usage" layout={p.layout}>
       <p class="muted">
@@ -20,9 +26,15 @@ export function ServerUsagePage(p: { data: ServerPage; days: UsageDay[]; layout:
           title="Tool-call error rate"
           unit="%"
           format={(v) => v.toFixed(v < 10 ? 1 : 0)}
+          summary={{ label: "Over the period", value: errorRate }}
           points={p.days.map((d) => ({ label: label(d), value: d.toolCalls ? (100 * d.errors) / d.toolCalls : null }))}
         />
-        <BarChart title="Average tool-call latency" unit=" ms" format={(v) => v.toFixed(v < 10 ? 1 : 0)} points={p.days.map((d) => ({ label: label(d), value: d.avgLatencyMs }))} />
+        <BarChart
+          title="Average tool-call latency"
+          unit=" ms"
+          format={(v) => v.toFixed(v < 10 ? 1 : 0)}
+          summary={{ label: "Average over the period", value: latency }}
+          points={p.days.map((d) => ({ label: label(d), value: d.avgLatencyMs }))} />
       </div>
     </ServerShell>
   );
