@@ -5,7 +5,7 @@ import { isPackageFile, manifestFromPackage } from "../registry/artifact-manifes
 import { stageArtifact } from "../registry/artifacts.ts";
 import { publishVersion } from "../registry/publish.ts";
 import { passEnvValues, type Config } from "../config/config.ts";
-import { serverJsonFromNpm, SERVER_SCHEMA_URL } from "../registry/npm-source.ts";
+import { SERVER_JSON_EXAMPLE, serverJsonFromNpm, SERVER_SCHEMA_URL } from "../registry/npm-source.ts";
 import { parseNpmSpec } from "../registry/npm-spec.ts";
 import { actingUser } from "./acting-user.ts";
 import { UsageError, type Command } from "./command.ts";
@@ -28,15 +28,6 @@ async function publishRemote(url: string, key: string, file: string, bytes: Uint
   console.log(`published ${body.qualifiedName}@${body.version}: ${body.url}`);
   return 0;
 }
-
-/** SERVER_JSON_EXAMPLE is the smallest server.json for an npm package, shown in --help and on /publish. */
-export const SERVER_JSON_EXAMPLE = {
-  $schema: SERVER_SCHEMA_URL,
-  name: "io.github.you/my-server",
-  description: "What the server does, in one line",
-  version: "1.0.0",
-  packages: [{ registryType: "npm", identifier: "@you/my-server", version: "1.0.0", transport: { type: "stdio" } }],
-};
 
 // `npm:<package>[@version]`: the server.json comes from the registry, as written to a file (same bytes).
 async function fromNpm(config: Config, env: Record<string, string | undefined>, spec: string, name: string | undefined): Promise<{ bytes: Uint8Array; file: string; note: string }> {

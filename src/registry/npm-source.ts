@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { download, routing } from "../installer/download.ts";
+import { isExactVersion } from "../installer/npm.ts";
 import { inspectTarball } from "../installer/tarball.ts";
 import { AppError } from "../shared/app-error.ts";
 import { npmSpecText, type NpmSpec } from "./npm-spec.ts";
@@ -14,6 +15,15 @@ import { npmSpecText, type NpmSpec } from "./npm-spec.ts";
 export const SERVER_SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 /** DEFAULT_NPM_REGISTRY is the public registry, which installs use unless a package names another. */
 export const DEFAULT_NPM_REGISTRY = "https://registry.npmjs.org";
+
+/** SERVER_JSON_EXAMPLE is the smallest server.json for an npm package, shown in `publish --help` and on /publish. */
+export const SERVER_JSON_EXAMPLE = {
+  $schema: SERVER_SCHEMA_URL,
+  name: "io.github.you/my-server",
+  description: "What the server does, in one line",
+  version: "1.0.0",
+  packages: [{ registryType: "npm", identifier: "@you/my-server", version: "1.0.0", transport: { type: "stdio" } }],
+};
 
 /** NpmSourceOptions say which registry to ask and how to reach it (the operator's proxy and CA). */
 export interface NpmSourceOptions {
@@ -172,7 +182,8 @@ function fromMetadata(doc: VersionDoc, name: string, version: string, o: NpmSour
  */
 export async function serverJsonFromNpm(spec: NpmSpec, o: NpmSourceOptions): Promise<FromNpm> {
   const doc = await versionDoc(spec, o);
-  const version = typeof doc.version === "string" ? doc.version : spec.version;
+  if (typeof doc.version !== "string" || !isExactVersion(doc.version)) throw new AppError("unavailable", `the npm registry sent no exact version for ${npmSpecText(spec)}`);
+  const version = doc.version;
   if (doc.name !== spec.name) throw new AppError("unavailable", `the npm registry answered for ${String(doc.name).slice(0, 100)}, not ${spec.name}`);
   if (!hasBin(doc.bin)) {
     throw new AppError("invalid", `${spec.name}@${version} has no "bin" in its package.json, so there is no command to start it as a stdio MCP server`);
