@@ -11,6 +11,19 @@ export const API_KEY_SCOPES = ["read", "connect", "publish", "admin"] as const;
 /** ApiKeyScope is one of API_KEY_SCOPES. */
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/**
+ * missingScope is the 403 for a key without a scope it needs, saying how to get a key that has it:
+ * the /account page, or `hearth key create` on the Hearth's host.
+ */
+export function missingScope(scope: ApiKeyScope, email: string): AppError {
+  const scopes = scope === "admin" ? "read,connect,publish,admin" : "read,connect,publish";
+  return new AppError(
+    "forbidden",
+    `this API key lacks the "${scope}" scope; make a key that has it on your /account page, or on the Hearth's host with \`hearth key create --user ${email} --name NAME --scopes ${scopes}\``,
+    { extra: { missingScope: scope } },
+  );
+}
+
 /** KeyPrincipal is who a valid key acts for, and what it may do. */
 export interface KeyPrincipal {
   user: User;

@@ -1,4 +1,5 @@
 import { requireKeyNamespace, userOf, type Principal } from "../accounts/principal.ts";
+import { missingScope } from "../accounts/api-keys.ts";
 import { findUserById } from "../accounts/users.ts";
 import { getDeployment } from "../deploy/deployments.ts";
 import type { AppContext } from "../http/context.ts";
@@ -44,7 +45,7 @@ export function canStillConnect(ctx: AppContext, userId: number, qualifiedName: 
 export function requireConnectPrincipal(p: Principal): void {
   if (p.kind === "invalid-key") throw new AppError("unauthorized", "the API key is invalid, expired or revoked");
   if (p.kind === "anonymous") throw new AppError("unauthorized", "connecting needs an API key: pass api_key= or Authorization: Bearer");
-  if (p.kind === "key" && !p.scopes.includes("connect") && !p.scopes.includes("admin")) throw new AppError("forbidden", 'this API key lacks the "connect" scope');
+  if (p.kind === "key" && !p.scopes.includes("connect") && !p.scopes.includes("admin")) throw missingScope("connect", p.user.email);
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Command {
   summary: string;
   usage: string;
   flags: FlagSpec[];
+  /** examples are shown after the flags in --help, as given (lines of text). */
+  examples?: string[];
   /** run returns the process exit code. */
   run(p: Parsed): Promise<number>;
 }
@@ -46,6 +48,7 @@ export function helpText(cmd: Command): string {
     "",
     `usage: ${cmd.usage}`,
     ...(own.length ? ["", "flags:", ...own] : []),
+    ...(cmd.examples?.length ? ["", ...cmd.examples] : []),
     "",
     "config flags (every command; flag over env over default):",
     ...shared,

@@ -1,7 +1,8 @@
 import { clientName, encodeConfig } from "../ui/connect-snippets.ts";
-import { CLIENT_SHAPES, clientShape, type ClientShape, type EntryTarget } from "../client/client-entries.ts";
+import { CLIENT_SHAPES, clientShape, selfLauncher, type ClientShape, type EntryTarget } from "../client/client-entries.ts";
 import { clientConfigPath } from "../client/client-paths.ts";
-import { backupPath, installEntry, uninstallEntry, type EntryEdit } from "../client/client-config-file.ts";
+import { backupPath, installEntry, readEntry, uninstallEntry, type EntryEdit } from "../client/client-config-file.ts";
+import { installKeyName, isInstallKey, keyInEntry, keySelf, mintConnectKey, revokeKey } from "../client/install-key.ts";
 import { deployedServer } from "../client/hub-api.ts";
 import { checkConfig } from "../client/mcp-session.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
@@ -72,38 +73,80 @@ export const installCommand: Command = {
     if (config && Object.keys(config).length) query.set("config", encodeConfig(config));
     if (profile) query.set("profile", profile);
     const pageUrl = `${base}/${name}`;
+    const launcher = selfLauncher();
     const target: EntryTarget = {
       pageUrl,
       httpUrl: `${pageUrl}/mcp${query.size ? `?${query}` : ""}`,
       key: hub.key,
+      launcher,
       connectArgs: [...(query.has("config") ? ["--config", query.get("config")!] : []), ...(profile ? ["--profile", profile] : [])],
     };
     const remote = !p.flags.stdio && shape.remote !== undefined;
-    const entry = remote && shape.remote ? shape.remote(target) : shape.stdio(target);
+    const build = (key: string) => (remote && shape.remote ? shape.remote : shape.stdio)({ ...target, key });
     const edit = editFor(p, shape, name);
-    const r = installEntry(edit, entry);
+    const existing = readEntry(edit);
+    // The entry's own key when it is one install made and still works, so a second run changes nothing.
+    const old = existing !== undefined && edit.ours(existing) ? keyInEntry(existing) : undefined;
+    let key = old && (await keySelf(base, old).then((k) => (k && isInstallKey(k) ? old : undefined)));
+    const carriesKey = JSON.stringify(build("hth_probe")).includes("hth_probe");
+    let minted: string | undefined;
+    if (!key && (carriesKey || !Bun.deepEquals(existing, build("")))) key = minted = await mintConnectKey(hub, installKeyName(shape.title, name), name.split("/")[0]!);
+    let r;
+    try {
+      r = installEntry(edit, build(key ?? ""));
+    } catch (e) {
+      if (minted) await revokeKey(base, minted).catch(() => undefined); // nothing written: the key goes too
+      throw e;
+    }
     const how = remote ? "remote Streamable HTTP" : "stdio via `hearth connect`";
     if (r.status === "unchanged") console.log(`${shape.title}: "${edit.name}" in ${edit.file} is already up to date`);
     else console.log(`${shape.title}: ${r.status} "${edit.name}" (${how}) in ${edit.file}${r.backup ? `; the previous file is in ${r.backup}` : ""}`);
-    if (remote && shape.note) console.error(`note: ${shape.note}`);
+    if (minted) console.error(`made a connect-only key for ${shape.title} ("${installKeyName(shape.title, name)}"); revoke it on /account, or with \`hearth uninstall\``);
+    if (minted && !carriesKey) console.error(`${shape.title} reads it from $${"HEARTH_API_KEY"}: export HEARTH_API_KEY=${minted}`);
+    else if (remote && shape.note) console.error(`note: ${shape.note}`);
+    if (!remote && launcher.note) console.error(`note: ${launcher.note}`);
     if (r.status !== "unchanged") console.error(`restart ${shape.title} (or reload its MCP servers) to pick it up`);
     return 0;
   },
 };
 
+// The Hearth an entry points at: its URL up to /ns/name (the entry may name another Hearth than --url).
+function entryBase(entry: unknown, qualifiedName: string): string | undefined {
+  const m = new RegExp(`(https?://[^"\\s?]+?)/${qualifiedName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:/mcp|[?"])`).exec(JSON.stringify(entry));
+  return m?.[1];
+}
+
+// Only a key install made is revoked; a key the user made themselves (older installs wrote it) is left alone.
+async function dropKey(base: string | undefined, key: string, keep: boolean): Promise<void> {
+  if (!base) return;
+  try {
+    const info = await keySelf(base, key);
+    if (!info) return;
+    if (!isInstallKey(info)) return void console.error(`the entry's key "${info.name}" is not one install made: it stays valid (revoke it on ${base}/account)`);
+    if (keep) return void console.error(`kept the key "${info.name}" (--keep-key); revoke it on ${base}/account when done`);
+    await revokeKey(base, key);
+    console.error(`revoked the key "${info.name}"`);
+  } catch (e) {
+    console.error(`could not revoke the entry's key on ${base} (${(e as Error).message}); revoke it on ${base}/account`);
+  }
+}
+
 /** uninstall removes what `hearth install` added to a client's config. */
 export const uninstallCommand: Command = {
   name: "uninstall",
   summary: "remove a hosted server from an MCP client's config",
-  usage: "hearth uninstall <ns/name | url> --client C [--name N] [--file F]",
-  flags: targetFlags,
+  usage: "hearth uninstall <ns/name | url> --client C [--name N] [--file F] [--keep-key]",
+  flags: [...targetFlags, { name: "keep-key", type: "boolean", help: "leave the connect-only key install made valid (it is revoked by default)" }],
   async run(p) {
     const shape = shapeOf(p.flags);
     const { name } = serverOf(p);
     const edit = editFor(p, shape, name);
-    const r = uninstallEntry(edit);
+    const existing = readEntry(edit);
+    const key = existing !== undefined && (edit.ours(existing) || edit.force) ? keyInEntry(existing) : undefined;
+    const r = uninstallEntry(edit, key ? [key] : []);
     if (r.status === "absent") console.log(`${shape.title}: no "${edit.name}" in ${edit.file}; nothing to do`);
-    else console.log(`${shape.title}: removed "${edit.name}" from ${edit.file}; the previous file is in ${r.backup ?? backupPath(edit.file)}`);
+    else console.log(`${shape.title}: removed "${edit.name}" from ${edit.file}; the previous file is in ${r.backup ?? backupPath(edit.file)} (without the key)`);
+    if (key && r.status === "removed") await dropKey(entryBase(existing, name), key, p.flags["keep-key"] === true);
     return 0;
   },
 };

@@ -4,6 +4,9 @@ import { parseManifest } from "../registry/manifest-detect.ts";
 import { isPackageFile, manifestFromPackage } from "../registry/artifact-manifest.ts";
 import { stageArtifact } from "../registry/artifacts.ts";
 import { publishVersion } from "../registry/publish.ts";
+import { passEnvValues, type Config } from "../config/config.ts";
+import { SERVER_JSON_EXAMPLE, serverJsonFromNpm, SERVER_SCHEMA_URL } from "../registry/npm-source.ts";
+import { parseNpmSpec } from "../registry/npm-spec.ts";
 import { actingUser } from "./acting-user.ts";
 import { UsageError, type Command } from "./command.ts";
 
@@ -26,11 +29,18 @@ async function publishRemote(url: string, key: string, file: string, bytes: Uint
   return 0;
 }
 
+// `npm:<package>[@version]`: the server.json comes from the registry, as written to a file (same bytes).
+async function fromNpm(config: Config, env: Record<string, string | undefined>, spec: string, name: string | undefined): Promise<{ bytes: Uint8Array; file: string; note: string }> {
+  const parsed = parseNpmSpec(spec);
+  const got = await serverJsonFromNpm(parsed, { registry: config.npmRegistry, passEnv: passEnvValues(config.passEnv, env), name });
+  return { bytes: new TextEncoder().encode(got.text), file: "server.json", note: `${got.package.name}@${got.package.version}: server.json made from ${got.from}` };
+}
+
 /** publish adds a version to the registry, offline against --data or to a running instance with --url. */
 export const publishCommand: Command = {
   name: "publish",
-  summary: "publish a server.json, smithery.yaml, npm tarball or .mcpb bundle (offline, or to --url)",
-  usage: "hearth publish FILE|PKG.tgz|BUNDLE.mcpb [--artifact PKG.tgz] [--name ns/name] [--version V] [--private] [--url URL --key KEY]",
+  summary: "publish an npm package, a server.json, smithery.yaml, npm tarball or .mcpb bundle (offline, or to --url)",
+  usage: "hearth publish npm:<package>[@version] | FILE | PKG.tgz | BUNDLE.mcpb [--artifact PKG.tgz] [--name ns/name] [--version V] [--private] [--dry-run] [--url URL --key KEY]",
   flags: [
     { name: "name", type: "string", help: "file the server under namespace/name (required for smithery.yaml)", defaultText: "the manifest's name" },
     { name: "version", type: "string", help: "version for smithery.yaml (server.json carries its own)" },
@@ -39,13 +49,35 @@ export const publishCommand: Command = {
     { name: "url", type: "string", help: "a running Hearth to publish to", defaultText: "offline, against --data" },
     { name: "key", type: "string", help: "API key with the publish scope (or HEARTH_API_KEY)" },
     { name: "as", type: "string", help: "offline: the user to publish as", defaultText: "the first admin" },
+    { name: "dry-run", type: "boolean", help: "print the server.json (for npm:) and publish nothing" },
   ],
-  async run({ config, flags, positionals }) {
-    const file = positionals[0];
-    if (!file || positionals.length > 1) throw new UsageError("give exactly one FILE to publish");
-    const f = Bun.file(file);
-    if (!(await f.exists())) throw new UsageError(`${file} does not exist`);
-    const bytes = new Uint8Array(await f.arrayBuffer());
+  examples: [
+    "examples:",
+    "  hearth publish npm:@modelcontextprotocol/server-memory          # server.json from the package's metadata",
+    "  hearth publish npm:some-server@1.2.0 --name you/some-server --dry-run",
+    "  hearth publish server.json --url https://hub.example.com --key \"$KEY\"",
+    "",
+    `a server.json (schema: ${SERVER_SCHEMA_URL}):`,
+    ...JSON.stringify(SERVER_JSON_EXAMPLE, null, 2).split("\n").map((l) => `  ${l}`),
+  ],
+  async run({ config, flags, positionals, env }) {
+    const given = positionals[0];
+    if (!given || positionals.length > 1) throw new UsageError("give exactly one thing to publish: npm:<package>, or a FILE");
+    let file = given;
+    let bytes: Uint8Array;
+    if (given.startsWith("npm:")) {
+      const npm = await fromNpm(config, env, given, flags.name as string | undefined);
+      console.error(npm.note);
+      if (flags["dry-run"]) {
+        process.stdout.write(new TextDecoder().decode(npm.bytes));
+        return 0;
+      }
+      ({ bytes, file } = npm);
+    } else {
+      const f = Bun.file(given);
+      if (!(await f.exists())) throw new UsageError(`${given} does not exist${/^@?[a-z0-9][\w.~-]*(\/[\w.~-]+)?$/.test(given) ? ` (for an npm package, write npm:${given})` : ""}`);
+      bytes = new Uint8Array(await f.arrayBuffer());
+    }
     const visibility = flags.private ? "private" : undefined;
     const artifact = flags.artifact as string | undefined;
     if (artifact && !(await Bun.file(artifact).exists())) throw new UsageError(`--artifact ${artifact} does not exist`);

@@ -12,9 +12,19 @@ import { openKeyring } from "../secrets/open-keyring.ts";
 import { logger } from "../shared/log.ts";
 import { VERSION } from "../version.ts";
 import { gracefulStop } from "./graceful-stop.ts";
+import { relative } from "node:path";
+import { selfLauncher } from "../client/client-entries.ts";
 import type { Command } from "./command.ts";
 
 const log = logger("serve");
+
+// The command that runs this Hearth as it runs now: `bun src/main.ts` from a checkout, else the binary.
+function selfCommand(): string {
+  const l = selfLauncher();
+  if (!l.args.length) return l.command;
+  const main = relative(process.cwd(), l.args[0]!);
+  return `bun ${main.startsWith("..") ? l.args[0] : main}`;
+}
 
 /** serve runs Hearth: database, HTTP, and (as later parts land) supervisor and bridge. */
 export const serveCommand: Command = {
@@ -54,7 +64,7 @@ export const serveCommand: Command = {
       const token = setup.issue();
       // Printed plainly (not as a log line) so the operator sees it; like PocketBase's installer link.
       process.stderr.write(
-        `\nNo administrator yet. Open this one-time link within 30 minutes to create one:\n  ${ctx.config.publicUrl}/setup?token=${token}\n(or run: hearth admin create --data ${config.dataDir} --email you@example.com --password …)\n\n`,
+        `\nNo administrator yet. Open this one-time link within 30 minutes to create one:\n  ${ctx.config.publicUrl}/setup?token=${token}\n(or run: ${selfCommand()} admin create --data ${config.dataDir} --email you@example.com --password …)\n\n`,
       );
     }
     log.info("listening", { url: running.url, publicUrl: ctx.config.publicUrl, data: config.dataDir, version: VERSION });

@@ -1,6 +1,6 @@
 // Adds and removes one server entry in an MCP client's config file: the file is backed up first,
 // every other entry is kept, the write is atomic, and repeating an install changes nothing.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { AppError } from "../shared/app-error.ts";
 import type { ClientShape } from "./client-entries.ts";
@@ -26,6 +26,9 @@ export interface EditResult {
   backup?: string;
 }
 
+/** REMOVED_KEY replaces an uninstalled entry's key in the backup. */
+const REMOVED_KEY = "REMOVED_BY_HEARTH_UNINSTALL";
+
 /** backupPath is where the file's previous content is kept. */
 export const backupPath = (file: string): string => `${file}.hearth-backup`;
 
@@ -43,21 +46,32 @@ function load(e: EntryEdit): { text: string; config: ConfigText; exists: boolean
   return { text, config, exists };
 }
 
-function save(file: string, text: string, existed: boolean): string | undefined {
-  mkdirSync(dirname(file), { recursive: true });
-  let backup: string | undefined;
-  let mode = 0o644;
-  if (existed) {
-    backup = backupPath(file);
-    copyFileSync(file, backup);
-    mode = statSync(file).mode & 0o777;
-  }
+// Client files hold API keys: the file and its backup are the user's alone (0600), whatever they were.
+const MODE = 0o600;
+
+function writeAtomically(file: string, text: string): void {
   // Write beside, then rename: a crash mid-write never leaves the client a half-written file.
   const tmp = `${file}.hearth-tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode });
-  chmodSync(tmp, mode);
+  writeFileSync(tmp, text, { mode: MODE });
+  chmodSync(tmp, MODE);
   renameSync(tmp, file);
+}
+
+function save(file: string, text: string, previous: string | undefined): string | undefined {
+  mkdirSync(dirname(file), { recursive: true });
+  let backup: string | undefined;
+  if (previous !== undefined) {
+    backup = backupPath(file);
+    writeAtomically(backup, previous);
+  }
+  writeAtomically(file, text);
   return backup;
+}
+
+/** readEntry is the entry of that name in the file now, or undefined (a malformed file is refused). */
+export function readEntry(e: EntryEdit): unknown {
+  if (!existsSync(e.file)) return undefined;
+  return load(e).config.get([...e.shape.section, e.name]);
 }
 
 function conflict(e: EntryEdit, verb: string): AppError {
@@ -73,16 +87,20 @@ export function installEntry(e: EntryEdit, entry: Record<string, unknown>): Edit
   if (existing !== undefined && !e.ours(existing) && !e.force) throw conflict(e, "replace");
   const next = config.with(path, entry);
   if (next === text) return { status: "unchanged" };
-  return { status: existing === undefined ? "added" : "replaced", backup: save(e.file, next, exists) };
+  return { status: existing === undefined ? "added" : "replaced", backup: save(e.file, next, exists ? text : undefined) };
 }
 
-/** uninstallEntry removes the entry, leaving every other entry (and an empty section) in place. */
-export function uninstallEntry(e: EntryEdit): EditResult {
+/**
+ * uninstallEntry removes the entry, leaving every other entry (and an empty section) in place. The
+ * secrets given (the entry's key) are blanked in the backup too, so no copy of them stays behind.
+ */
+export function uninstallEntry(e: EntryEdit, secrets: string[] = []): EditResult {
   if (!existsSync(e.file)) return { status: "absent" };
-  const { config } = load(e);
+  const { config, text } = load(e);
   const path = [...e.shape.section, e.name];
   const existing = config.get(path);
   if (existing === undefined) return { status: "absent" };
   if (!e.ours(existing) && !e.force) throw conflict(e, "remove");
-  return { status: "removed", backup: save(e.file, config.with(path, undefined), true) };
+  const previous = secrets.reduce((t, s) => (s ? t.replaceAll(s, REMOVED_KEY) : t), text);
+  return { status: "removed", backup: save(e.file, config.with(path, undefined), previous) };
 }

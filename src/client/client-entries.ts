@@ -1,9 +1,32 @@
 // The shape of each MCP client's server entry (see /work/shared/REFERENCE.md, "Client configuration
 // entries"). One source of truth: `hearth install` writes these and the Connect tab shows them.
+import { fileURLToPath } from "node:url";
 import { stringify as tomlStringify } from "smol-toml";
 
 /** ClientId names every MCP client `hearth install --client` knows. */
 export type ClientId = "claude" | "claude-code" | "cursor" | "vscode" | "windsurf" | "codex" | "gemini-cli" | "cline";
+
+/** Launcher is how a stdio entry starts this Hearth: its binary, or bun with the source's main.ts. */
+export interface Launcher {
+  command: string;
+  args: string[];
+  /** note says what the user should know about it (running from source), when anything. */
+  note?: string;
+}
+
+/**
+ * selfLauncher is the running Hearth by absolute path, so an IDE that starts it needs no PATH: the
+ * compiled binary itself, or, from a checkout, bun and src/main.ts (which moves with the checkout).
+ */
+export function selfLauncher(): Launcher {
+  if (/\$bunfs|~BUN/.test(import.meta.url)) return { command: process.execPath, args: [] };
+  const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+  return {
+    command: process.execPath,
+    args: [main],
+    note: `this Hearth runs from source, so the entry runs bun with ${main}; for an entry that survives moving the checkout, build the binary (bun run build makes dist/hearth) and run install from it`,
+  };
+}
 
 /** EntryTarget is what every entry is made from: one hosted server, reached with one key. */
 export interface EntryTarget {
@@ -14,6 +37,8 @@ export interface EntryTarget {
   key: string;
   /** connectArgs are `hearth connect`'s flags after the URL and key (config, profile). */
   connectArgs: string[];
+  /** launcher starts Hearth in stdio entries. */
+  launcher: Launcher;
 }
 
 /** ClientShape is where one client keeps its servers and how an entry looks there. */
@@ -37,7 +62,7 @@ export const CODEX_KEY_ENV = "HEARTH_API_KEY";
 const auth = (t: EntryTarget) => ({ Authorization: `Bearer ${t.key}` });
 /** connectArgv is the `hearth connect` command line an entry runs (after `hearth`). */
 export const connectArgv = (t: EntryTarget): string[] => ["connect", t.pageUrl, "--key", t.key, ...t.connectArgs];
-const command = (t: EntryTarget) => ({ command: "hearth", args: connectArgv(t) });
+const command = (t: EntryTarget) => ({ command: t.launcher.command, args: [...t.launcher.args, ...connectArgv(t)] });
 
 /** CLIENT_SHAPES lists the clients in the order `hearth list clients` shows them. */
 export const CLIENT_SHAPES: readonly ClientShape[] = [

@@ -67,6 +67,11 @@ export const configSchema = z.object({
   publicRead: bool.default(true),
   sandbox: z.enum(["auto", "bwrap", "none"], { error: "must be auto, bwrap or none" }).default("auto"),
   passEnv: z.string().default(""),
+  npmRegistry: z
+    .url({ error: "must be an absolute http(s) URL" })
+    .refine((u) => /^https?:\/\//.test(u), "must be an absolute http(s) URL")
+    .transform((u) => u.replace(/\/+$/, ""))
+    .default("https://registry.npmjs.org"),
   rateSignin: rate.prefault("10/m"),
   ratePublish: rate.prefault("30/m"),
   rateSession: rate.prefault("120/m"),
@@ -107,6 +112,12 @@ export const configFields: Record<keyof z.infer<typeof configSchema>, ConfigFiel
     env: "HEARTH_PASS_ENV",
     help: "comma-separated host env vars passed to installs (proxy, CA), e.g. HTTPS_PROXY,NODE_EXTRA_CA_CERTS",
     defaultText: "none",
+  },
+  npmRegistry: {
+    flag: "npm-registry",
+    env: "HEARTH_NPM_REGISTRY",
+    help: "the npm registry `publish npm:<package>` and the publish page read package metadata from (the only one asked)",
+    defaultText: "https://registry.npmjs.org",
   },
   rateSignin: { flag: "rate-signin", env: "HEARTH_RATE_SIGNIN", help: "sign-in attempts per client IP (10/m, 30/5m, 100/h or off)", defaultText: "10/m" },
   ratePublish: { flag: "rate-publish", env: "HEARTH_RATE_PUBLISH", help: "publishes per client IP and per key or user", defaultText: "30/m" },
@@ -168,4 +179,14 @@ export function withPort(config: Config, boundPort: number, explicitPublicUrl: b
   const url = new URL(config.publicUrl);
   url.port = String(boundPort);
   return { ...config, port: boundPort, publicUrl: url.origin };
+}
+
+/** passEnvValues picks the host variables named in --pass-env (proxy, CA bundle) from env: nothing else passes. */
+export function passEnvValues(names: string, env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const v = env[n];
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
 }

@@ -26,6 +26,7 @@ import { serverRoutes } from "../ui/server-routes.ts";
 import { setupRoutes } from "../ui/setup-routes.ts";
 import { teamPageRoutes } from "../ui/team-routes.ts";
 import { teamRoutes } from "../accounts/team-routes.ts";
+import { keyRoutes } from "../accounts/key-routes.ts";
 import type { AppContext } from "./context.ts";
 import { guardBrowserWrites } from "./csrf-guard.ts";
 import { principalFor } from "./auth.ts";
@@ -85,6 +86,7 @@ export function createApp(ctx: AppContext) {
     .use(registryApiRoutes(ctx))
     .use(deployRoutes(ctx))
     .use(teamRoutes(ctx))
+    .use(keyRoutes(ctx))
     .use(profileRoutes(ctx))
     .use(testConfigRoutes(ctx))
     .use(metricsRoutes(ctx))

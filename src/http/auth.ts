@@ -1,6 +1,6 @@
 import { resolvePrincipal, type Principal } from "../accounts/principal.ts";
 import { AppError } from "../shared/app-error.ts";
-import type { ApiKeyScope } from "../accounts/api-keys.ts";
+import { missingScope, type ApiKeyScope } from "../accounts/api-keys.ts";
 import type { User } from "../accounts/users.ts";
 import type { AppContext } from "./context.ts";
 
@@ -27,7 +27,7 @@ export function requireUser(ctx: AppContext, request: Request, scope: ApiKeyScop
   if (p.kind === "invalid-key") throw new AppError("unauthorized", "the API key is invalid, expired or revoked");
   if (p.kind === "anonymous") throw new AppError("unauthorized", "sign in or send an API key (Authorization: Bearer …)");
   if (p.kind === "key" && !p.scopes.includes(scope) && !p.scopes.includes("admin")) {
-    throw new AppError("forbidden", `this API key lacks the "${scope}" scope`);
+    throw missingScope(scope, p.user.email);
   }
   return p.user;
 }

@@ -80,7 +80,8 @@ async function save(body: ReadableStream<Uint8Array>, dest: string, href: string
   return { sha256: hasher.digest("hex"), bytes };
 }
 
-function routing(url: URL, env: Record<string, string>): Pick<BunFetchRequestInit, "proxy" | "tls"> {
+/** routing is how a request to url goes out under the operator's pass-through env: proxy and extra CA. */
+export function routing(url: URL, env: Record<string, string>): Pick<BunFetchRequestInit, "proxy" | "tls"> {
   const out: Pick<BunFetchRequestInit, "proxy" | "tls"> = {};
   const proxy = url.protocol === "https:" ? (env["HTTPS_PROXY"] ?? env["https_proxy"]) : (env["HTTP_PROXY"] ?? env["http_proxy"]);
   if (proxy && !bypassesProxy(url.hostname, env["NO_PROXY"] ?? env["no_proxy"] ?? "")) out.proxy = proxy;

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import validateNpmName from "validate-npm-package-name";
 import { AppError } from "../shared/app-error.ts";
 import { cancelled } from "./in-flight.ts";
 import { runOnce, type RunOnceResult } from "./install-child.ts";
@@ -37,9 +38,17 @@ const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 const VERSION_SPEC = /^[0-9A-Za-z.+\-^~<>=| *]+$/;
 const PUBLIC_REGISTRY = /^https:\/\/registry\.npmjs\.org\/?$/;
 
-/** checkPackageName refuses names npm would not publish (and anything that could act as a path or URL). */
+/**
+ * checkPackageName refuses names npm would not publish (npm's own rule, validate-npm-package-name,
+ * taking the names older packages still carry) and, by the stricter pattern besides, anything that
+ * could act as a path or URL segment (`@../x` passes npm's rule).
+ */
 export function checkPackageName(name: string): string {
-  if (name.length > 214 || !NPM_NAME.test(name)) throw new AppError("invalid", `${JSON.stringify(name)} is not a valid npm package name`);
+  const npm = validateNpmName(name);
+  if (name.length > 214 || !NPM_NAME.test(name) || !npm.validForOldPackages) {
+    const why = npm.errors?.[0] ?? (name.length > 214 ? "it is over 214 characters" : "it may use lowercase letters, digits, -, ., _ and ~, with an optional @scope/");
+    throw new AppError("invalid", `${JSON.stringify(name.slice(0, 220))} is not a valid npm package name: ${why}`);
+  }
   return name;
 }
 

@@ -18,6 +18,8 @@ export const DEFAULT_TARBALL_LIMITS: TarballLimits = { maxEntries: 100_000, maxU
 export interface TarballInfo {
   packageJson: unknown;
   entries: number;
+  /** files holds the text of each file asked for by name (relative to the package root) that is there. */
+  files: Record<string, string>;
 }
 
 const MAX_PACKAGE_JSON = 1024 * 1024;
@@ -29,13 +31,14 @@ const ALLOWED = new Set<Header["type"]>(["file", "contiguous-file", "directory",
  * fifo. It does not write anything: bun install unpacks the file once it has passed. Reading with
  * tar-stream rather than trusting bun alone: bun skips such entries silently, and Hearth must say no.
  */
-export async function inspectTarball(path: string, limits: TarballLimits = DEFAULT_TARBALL_LIMITS): Promise<TarballInfo> {
+export async function inspectTarball(path: string, limits: TarballLimits = DEFAULT_TARBALL_LIMITS, also: string[] = []): Promise<TarballInfo> {
   const input = await openInput(path);
   const ex = extract();
   const feeding = feed(input, ex, limits.maxUnpackedBytes + 1024 * 1024);
   let entries = 0;
   let total = 0;
   let packageJson: string | undefined;
+  const files: Record<string, string> = {};
   let top: string | undefined;
   let failure: unknown;
   try {
@@ -53,6 +56,10 @@ export async function inspectTarball(path: string, limits: TarballLimits = DEFAU
         const chunks: Buffer[] = [];
         for await (const c of entry) chunks.push(c as Buffer);
         packageJson = Buffer.concat(chunks).toString("utf8");
+      } else if (h.type === "file" && top !== undefined && also.includes(name.slice(top.length + 1)) && (h.size ?? 0) <= MAX_PACKAGE_JSON) {
+        const chunks: Buffer[] = [];
+        for await (const c of entry) chunks.push(c as Buffer);
+        files[name.slice(top.length + 1)] = Buffer.concat(chunks).toString("utf8");
       } else {
         for await (const _ of entry) void _;
       }
@@ -74,7 +81,7 @@ export async function inspectTarball(path: string, limits: TarballLimits = DEFAU
   if (entries === 0) throw new AppError("invalid", "the file is not a valid tarball: it has no entries");
   if (packageJson === undefined) throw new AppError("invalid", "the tarball is not an npm package: it has no package.json in its top folder");
   try {
-    return { packageJson: JSON.parse(packageJson) as unknown, entries };
+    return { packageJson: JSON.parse(packageJson) as unknown, entries, files };
   } catch (e) {
     throw new AppError("invalid", "the tarball's package.json is not valid JSON", { cause: e });
   }

@@ -1,6 +1,6 @@
 // Copy-ready client configuration for a hosted server (docs: /work/shared/REFERENCE.md, "Client
 // configuration entries"). Pure: URLs and config in, text out.
-import { clientShape, CODEX_KEY_ENV, connectArgv, renderDocument, type ClientId, type ClientShape, type EntryTarget } from "../client/client-entries.ts";
+import { clientShape, CODEX_KEY_ENV, connectArgv, renderDocument, selfLauncher, type ClientId, type ClientShape, type EntryTarget, type Launcher } from "../client/client-entries.ts";
 
 /** KEY_PLACEHOLDER stands in for an API key the user has not typed. */
 export const KEY_PLACEHOLDER = "YOUR_HEARTH_API_KEY";
@@ -32,6 +32,8 @@ export interface ConnectionInput {
   apiKey: string;
   /** profileId, when a saved profile is chosen, replaces inline secrets: `profile=<id>`, with `config` only as overrides. */
   profileId?: string;
+  /** launcher starts Hearth in stdio snippets; this Hearth's own binary (or source) when not given. */
+  launcher?: Launcher;
 }
 
 /** clientName is the short key a client's config uses for the server: `echo` for `io.github.test/echo`. */
@@ -48,6 +50,12 @@ export function encodeConfig(config: Record<string, unknown>): string {
 const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const shape = (id: ClientId) => clientShape(id) as ClientShape;
 
+// Where the command comes from, said beside the snippet: this host's path is right only on this host.
+const launcherWhere = (l: Launcher) =>
+  l.args.length
+    ? `this Hearth runs from source, so the entry runs bun with its src/main.ts; elsewhere, or for a stable path, use a hearth binary (bun run build makes dist/hearth) as the command`
+    : `the command is this Hearth's binary; on another machine, put the path of your hearth binary there`;
+
 /** buildConnection derives the URLs and every client's entry from the form's values. */
 export function buildConnection(input: ConnectionInput): Connection {
   const hasConfig = Object.keys(input.config).length > 0;
@@ -58,7 +66,8 @@ export function buildConnection(input: ConnectionInput): Connection {
   // WebSocket clients (browsers especially) can't set headers: the key rides in the URL, Smithery's way.
   const wsUrl = `${input.pageUrl.replace(/^http/, "ws")}/ws${query}${query ? "&" : "?"}api_key=${encodeURIComponent(key)}`;
   const name = clientName(input.qualifiedName);
-  const target: EntryTarget = { pageUrl: input.pageUrl, httpUrl, key, connectArgs: [...(input.profileId ? ["--profile", input.profileId] : []), ...(hasConfig ? ["--config", encodeConfig(input.config)] : [])] };
+  const launcher = input.launcher ?? selfLauncher();
+  const target: EntryTarget = { pageUrl: input.pageUrl, httpUrl, key, launcher, connectArgs: [...(input.profileId ? ["--profile", input.profileId] : []), ...(hasConfig ? ["--config", encodeConfig(input.config)] : [])] };
   // The JSON and TOML entries are the ones `hearth install` writes (src/client/client-entries.ts).
   const doc = (id: ClientId, kind: "remote" | "stdio") => {
     const s = shape(id);
@@ -66,7 +75,7 @@ export function buildConnection(input: ConnectionInput): Connection {
   };
   const remote = shape("vscode").remote!(target);
   const snippets: Snippet[] = [
-    { id: "claude-desktop", title: "Claude Desktop", where: "claude_desktop_config.json (runs `hearth connect` as a stdio server)", text: doc("claude", "stdio") },
+    { id: "claude-desktop", title: "Claude Desktop", where: `claude_desktop_config.json (runs \`hearth connect\` as a stdio server: ${launcherWhere(launcher)})`, text: doc("claude", "stdio") },
     { id: "claude-code", title: "Claude Code", where: "terminal", text: `claude mcp add --transport http ${shellQuote(name)} ${shellQuote(httpUrl)} --header ${shellQuote(`Authorization: Bearer ${key}`)}` },
     { id: "cursor", title: "Cursor", where: "~/.cursor/mcp.json or .cursor/mcp.json", text: doc("cursor", "remote") },
     { id: "vscode", title: "VS Code", where: ".vscode/mcp.json", text: doc("vscode", "remote") },
@@ -74,7 +83,7 @@ export function buildConnection(input: ConnectionInput): Connection {
     { id: "windsurf", title: "Windsurf", where: "~/.codeium/windsurf/mcp_config.json", text: doc("windsurf", "remote") },
     { id: "codex", title: "Codex", where: "~/.codex/config.toml (Codex reads the key from an environment variable)", text: `# export ${CODEX_KEY_ENV}=${key}\n${doc("codex", "remote")}` },
     { id: "gemini", title: "Gemini CLI", where: "~/.gemini/settings.json", text: doc("gemini-cli", "remote") },
-    { id: "hearth-connect", title: "hearth connect", where: "terminal: any stdio-only client can run this as its server", text: ["hearth", ...connectArgv(target)].map(shellQuote).join(" ") },
+    { id: "hearth-connect", title: "hearth connect", where: "terminal: any stdio-only client can run this as its server", text: [launcher.command, ...launcher.args, ...connectArgv(target)].map(shellQuote).join(" ") },
   ];
   const cursorConfig = Buffer.from(JSON.stringify(shape("cursor").remote!(target))).toString("base64");
   return {

@@ -1,3 +1,4 @@
+import { missingScope } from "../accounts/api-keys.ts";
 import { AppError } from "../shared/app-error.ts";
 import type { Principal } from "../accounts/principal.ts";
 import type { User } from "../accounts/users.ts";
@@ -50,5 +51,5 @@ export function loginPath(request: Request): string {
  * browser passes, but an admin's connect- or read-only key must not open the admin pages.
  */
 export function requireAdminScope(page: PageContext): void {
-  if (page.principal.kind === "key" && !page.principal.scopes.includes("admin")) throw new AppError("forbidden", 'this API key lacks the "admin" scope');
+  if (page.principal.kind === "key" && !page.principal.scopes.includes("admin")) throw missingScope("admin", page.principal.user.email);
 }

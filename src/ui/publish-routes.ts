@@ -6,8 +6,12 @@ import { stageArtifact } from "../registry/artifacts.ts";
 import { parseManifest, type ManifestFormat } from "../registry/manifest-detect.ts";
 import { MAX_MANIFEST_BYTES } from "../registry/manifest-input.ts";
 import { publishVersion } from "../registry/publish.ts";
+import { passEnvValues } from "../config/config.ts";
+import { serverJsonFromNpm } from "../registry/npm-source.ts";
+import { parseNpmSpec } from "../registry/npm-spec.ts";
+import type { Principal } from "../accounts/principal.ts";
 import { isAppError } from "../shared/app-error.ts";
-import { emptyPublishForm, PublishForm, PublishPage, type PublishFormState } from "../../views/pages/publish-page.tsx";
+import { emptyPublishForm, PublishArea, PublishForm, PublishPage, type PublishFormState } from "../../views/pages/publish-page.tsx";
 import { formString, readForm, requireCsrf } from "./csrf.ts";
 import { html, redirect } from "./html.ts";
 import { isFragmentRequest, loginPath, pageContext } from "./page-context.ts";
@@ -55,13 +59,33 @@ async function readManifest(form: FormData): Promise<{ bytes: Uint8Array; filena
   return { bytes: new TextEncoder().encode(text), source: "manifest" };
 }
 
+// "Add from npm": the package's server.json (or one made from its metadata) fills the form for review;
+// nothing is stored until the user publishes it. Rate-limited like publishing: each asks the registry.
+async function prefillFromNpm(ctx: AppContext, request: Request, principal: Principal, npm: string, name: string): Promise<PublishFormState> {
+  const state: PublishFormState = { ...emptyPublishForm, npm: npm.slice(0, 300), name: name.slice(0, 200), errors: {} };
+  enforceRate(ctx, request, "publish", principal);
+  try {
+    const got = await serverJsonFromNpm(parseNpmSpec(npm), { registry: ctx.config.npmRegistry, passEnv: passEnvValues(ctx.config.passEnv, process.env), name: name || undefined });
+    return { ...state, manifest: got.text, format: "server.json", notice: `Filled in from npm ${got.package.name}@${got.package.version} (${got.from}). Review it, then publish.` };
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    const toName = e.details.some((d) => d.pointer === "/name");
+    return { ...state, errors: { [toName ? "name" : "npm"]: [e.message] } };
+  }
+}
+
 /** publishRoutes serve /publish: paste or upload a manifest, errors shown beside the field they are about. */
 export function publishRoutes(ctx: AppContext) {
   return new Elysia({ name: "ui-publish" })
-    .get("/publish", ({ request }) => {
+    .get("/publish", async ({ request }) => {
       const page = pageContext(ctx, request);
       if (page.principal.kind !== "session" || !page.csrfToken) return redirect(loginPath(request));
-      return html(PublishPage({ state: emptyPublishForm, csrfToken: page.csrfToken, layout: page.layout }));
+      const query = new URL(request.url).searchParams;
+      if (!query.has("npm")) return html(PublishPage({ state: emptyPublishForm, csrfToken: page.csrfToken, layout: page.layout }));
+      const state = await prefillFromNpm(ctx, request, page.principal, query.get("npm") ?? "", (query.get("npmName") ?? "").trim());
+      const status = Object.keys(state.errors).length ? 422 : 200;
+      if (isFragmentRequest(request)) return html(PublishArea({ state, csrfToken: page.csrfToken }), { status });
+      return html(PublishPage({ state, csrfToken: page.csrfToken, layout: page.layout }), { status });
     })
     .post(
       "/publish",

@@ -67,6 +67,15 @@ describe("hearth CLI", () => {
     expect(h.output()).not.toContain("/setup?token=");
   });
 
+  it("from source, the first-run hint prints the admin create command that works in this mode", async () => {
+    const data = dataDir();
+    const h = await startHearth({ data });
+    cleanups.push(() => h.stop());
+    const deadline = Date.now() + 5000;
+    while (!h.output().includes("admin create") && Date.now() < deadline) await Bun.sleep(20);
+    expect(h.output()).toContain(`(or run: bun src/main.ts admin create --data ${data} --email you@example.com --password …)`);
+  });
+
   it("key create refuses an unknown user and an unknown scope", async () => {
     const data = dataDir();
     await runHearth(["admin", "create", "--data", data, "--email", "ops@example.com", "--password", "twelve chars!!"]);

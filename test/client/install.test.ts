@@ -2,14 +2,15 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
+import { keyStillValid, listApiKeys } from "../../src/accounts/api-keys.ts";
 import { findUserByEmail } from "../../src/accounts/users.ts";
 import { runCli } from "../../src/cli/index.ts";
 import { clientConfigPath } from "../../src/client/client-paths.ts";
-import type { ClientId } from "../../src/client/client-entries.ts";
+import { clientShape, type ClientId } from "../../src/client/client-entries.ts";
 import { normaliseServerJson } from "../../src/registry/manifest-server-json.ts";
 import { publishVersion } from "../../src/registry/publish.ts";
 import { runHearth } from "../helpers/hearth-process.ts";
@@ -72,6 +73,16 @@ const CASES: { id: ClientId; section: string; urlField?: string; seed?: string }
   { id: "cline", section: "mcpServers", urlField: "url" },
 ];
 
+const KEY = /hth_[A-Za-z0-9]{12}_[A-Za-z0-9]{40}/;
+// The key install wrote into an entry, as the Hearth's database has it.
+function keyRow(entry: unknown) {
+  const key = KEY.exec(JSON.stringify(entry))?.[0];
+  if (!key) return undefined;
+  return listApiKeys(h.ctx.dbh.db).find((k) => key.startsWith(`hth_${k.prefix}_`));
+}
+const mode = (file: string) => statSync(file).mode & 0o777;
+const SELF = [process.execPath, MAIN];
+
 function read(id: ClientId, file: string): Record<string, Record<string, Record<string, unknown>>> {
   const text = readFileSync(file, "utf8");
   if (id === "codex") return parseToml(text) as Record<string, Record<string, Record<string, unknown>>>;
@@ -90,11 +101,19 @@ describe("hearth install --client", () => {
       const doc = read(c.id, file);
       expect(doc[c.section]!.other).toEqual(other);
       const entry = doc[c.section]!.echo as Record<string, unknown>;
+      const row = keyRow(entry);
       if (c.urlField) expect(entry[c.urlField]).toBe(`${h.server.url}/io.github.test/echo/mcp`);
-      else expect(entry).toEqual({ command: "hearth", args: ["connect", `${h.server.url}/io.github.test/echo`, "--key", h.key] });
+      else expect(entry).toEqual({ command: process.execPath, args: [MAIN, "connect", `${h.server.url}/io.github.test/echo`, "--key", expect.stringMatching(KEY)] });
       if (c.id === "codex") expect(entry.bearer_token_env_var).toBe("HEARTH_API_KEY");
-      else if (c.urlField) expect(entry.headers).toEqual({ Authorization: `Bearer ${h.key}` });
+      else if (c.urlField) expect(entry.headers).toEqual({ Authorization: expect.stringMatching(/^Bearer hth_/) });
+      expect(JSON.stringify(entry)).not.toContain(h.key);
+      if (c.id !== "codex") {
+        expect(row).toMatchObject({ scopes: ["connect"], namespace: "io.github.test", revokedAt: null });
+        expect(row!.name).toStartWith(`${clientShape(c.id)!.title}: io.github.test/echo`);
+      }
       expect(readFileSync(`${file}.hearth-backup`, "utf8")).toBe(original);
+      expect(mode(file)).toBe(0o600);
+      expect(mode(`${file}.hearth-backup`)).toBe(0o600);
 
       const after = readFileSync(file, "utf8");
       expect(await install(c.id, env)).toBe(0);
@@ -104,6 +123,11 @@ describe("hearth install --client", () => {
       const back = read(c.id, file);
       expect(back[c.section]!.echo).toBeUndefined();
       expect(back[c.section]!.other).toEqual(other);
+      if (row) {
+        expect(keyStillValid(h.ctx.dbh.db, row.id)).toBe(false);
+        expect(readFileSync(`${file}.hearth-backup`, "utf8")).not.toMatch(KEY);
+        expect(readFileSync(`${file}.hearth-backup`, "utf8")).toContain("REMOVED_BY_HEARTH_UNINSTALL");
+      }
       expect(await uninstall(c.id, env)).toBe(0);
     });
   }
@@ -142,9 +166,10 @@ describe("hearth install --client", () => {
     const env = { HOME: home() };
     expect(await install("windsurf", env, "--stdio")).toBe(0);
     const entry = read("windsurf", fileOf("windsurf", env)).mcpServers!.echo as { command: string; args: string[] };
-    expect(entry.command).toBe("hearth");
+    // From source: bun and src/main.ts by absolute path, so the IDE needs no hearth on its PATH.
+    expect([entry.command, entry.args[0]]).toEqual(SELF);
     const client = new Client({ name: "ide", version: "1" });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [MAIN, ...entry.args], env: { PATH: process.env.PATH ?? "/usr/bin", HOME: env.HOME }, stderr: "pipe" }));
+    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: process.env.PATH ?? "/usr/bin", HOME: env.HOME }, stderr: "pipe" }));
     expect((await client.listTools()).tools.map((t) => t.name)).toContain("echo");
     await client.close();
   });
@@ -156,7 +181,7 @@ describe("hearth install --client", () => {
     const url = new URL(read("gemini-cli", fileOf("gemini-cli", env)).mcpServers!.typed!.httpUrl as string);
     expect(JSON.parse(Buffer.from(url.searchParams.get("config")!, "base64url").toString())).toEqual({ PORT: 8080 });
     expect(await quietly(["install", "io.github.test/echo", "--client", "claude", "--url", h.server.url, "--key", h.key, "--profile", "p1"], env)).toBe(0);
-    expect(read("claude", fileOf("claude", env)).mcpServers!.echo!.args).toEqual(["connect", `${h.server.url}/io.github.test/echo`, "--key", h.key, "--profile", "p1"]);
+    expect(read("claude", fileOf("claude", env)).mcpServers!.echo!.args).toEqual([MAIN, "connect", `${h.server.url}/io.github.test/echo`, "--key", expect.stringMatching(KEY), "--profile", "p1"]);
   });
 
   it("refuses to replace an entry of the same name that Hearth didn't write, unless --force", async () => {
@@ -167,6 +192,60 @@ describe("hearth install --client", () => {
     expect(await install("cursor", env, "--force")).toBe(0);
     expect(await install("cursor", env, "--name", "echo-2")).toBe(0);
     expect(Object.keys(read("cursor", fileOf("cursor", env)).mcpServers!)).toEqual(["echo", "echo-2"]);
+  });
+});
+
+describe("hearth install: the key it writes", () => {
+  it("never writes the user's own key: a connect-only key per client, reused when run again", async () => {
+    const env = { HOME: home() };
+    expect(await install("cursor", env)).toBe(0);
+    expect(await install("claude", env)).toBe(0);
+    const cursor = keyRow(read("cursor", fileOf("cursor", env)).mcpServers!.echo)!;
+    const claude = keyRow(read("claude", fileOf("claude", env)).mcpServers!.echo)!;
+    expect(cursor.id).not.toBe(claude.id);
+    expect(cursor.name).toBe("Cursor: io.github.test/echo (hearth install)");
+    expect(claude.name).toBe("Claude Desktop: io.github.test/echo (hearth install)");
+    const before = listApiKeys(h.ctx.dbh.db).length;
+    expect(await install("cursor", env)).toBe(0);
+    expect(listApiKeys(h.ctx.dbh.db).length).toBe(before);
+  });
+
+  it("makes a new key when the one in the entry was revoked on /account", async () => {
+    const env = { HOME: home() };
+    expect(await install("cursor", env)).toBe(0);
+    const first = keyRow(read("cursor", fileOf("cursor", env)).mcpServers!.echo)!;
+    h.ctx.dbh.sqlite.query("UPDATE api_keys SET revoked_at = ? WHERE id = ?").run(Date.now(), first.id);
+    expect(await install("cursor", env)).toBe(0);
+    const second = keyRow(read("cursor", fileOf("cursor", env)).mcpServers!.echo)!;
+    expect(second.id).not.toBe(first.id);
+    expect(second.revokedAt).toBeNull();
+  });
+
+  it("uninstall --keep-key leaves the key valid, but still out of the backup", async () => {
+    const env = { HOME: home() };
+    expect(await install("cursor", env)).toBe(0);
+    const row = keyRow(read("cursor", fileOf("cursor", env)).mcpServers!.echo)!;
+    expect(await quietly(["uninstall", "io.github.test/echo", "--client", "cursor", "--keep-key"], env)).toBe(0);
+    expect(keyStillValid(h.ctx.dbh.db, row.id)).toBe(true);
+    expect(readFileSync(`${fileOf("cursor", env)}.hearth-backup`, "utf8")).not.toMatch(KEY);
+  });
+
+  it("uninstall leaves alone a key install did not make (the user's own, written by an older Hearth)", async () => {
+    const env = { HOME: home() };
+    seed(fileOf("cursor", env), JSON.stringify({ mcpServers: { echo: { url: `${h.server.url}/io.github.test/echo/mcp`, headers: { Authorization: `Bearer ${h.key}` } } } }));
+    expect(await uninstall("cursor", env)).toBe(0);
+    expect((await fetch(`${h.server.url}/api/v1/me`, { headers: { authorization: `Bearer ${h.key}` } })).status).toBe(200);
+  });
+
+  it("a key without the connect scope can't install, and the 403 says how to get one", async () => {
+    const env = { HOME: home() };
+    const user = findUserByEmail(h.ctx.dbh.db, "admin@example.com")!;
+    const { createApiKey } = await import("../../src/accounts/api-keys.ts");
+    const readOnly = createApiKey(h.ctx.dbh.db, user.id, { name: "ro", scopes: ["read"] }).key;
+    const r = await runHearth(["install", "io.github.test/echo", "--client", "cursor", "--url", h.server.url, "--key", readOnly], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('lacks the "connect" scope; make a key that has it on your /account page');
+    expect(existsSync(fileOf("cursor", env))).toBe(false);
   });
 });
 

@@ -36,7 +36,9 @@ describe("hearth login / logout", () => {
     const install = await runHearth(["install", "io.github.test/echo", "--client", "cursor"], { env });
     expect(install.code).toBe(0);
     const entry = JSON.parse(readFileSync(join(env.HOME!, ".cursor", "mcp.json"), "utf8")).mcpServers.echo;
-    expect(entry).toEqual({ url: `${h.server.url}/io.github.test/echo/mcp`, headers: { Authorization: `Bearer ${h.key}` } });
+    // The login's key made the entry's key: a connect-only one for Cursor, never the login's own.
+    expect(entry).toEqual({ url: `${h.server.url}/io.github.test/echo/mcp`, headers: { Authorization: expect.stringMatching(/^Bearer hth_/) } });
+    expect(entry.headers.Authorization).not.toBe(`Bearer ${h.key}`);
     const call = await runHearth(["call", "io.github.test/echo", "echo", "message=logged in"], { env });
     expect(call.code).toBe(0);
     expect(JSON.parse(call.stdout).content).toEqual([{ type: "text", text: "logged in" }]);

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { selfLauncher } from "../../src/client/client-entries.ts";
 import { buildConnection, clientName, encodeConfig, KEY_PLACEHOLDER } from "../../src/ui/connect-snippets.ts";
 import { fieldsFor, readFields } from "../../src/ui/schema-fields.ts";
 import { testApp } from "../helpers/app.ts";
 import { adminWithKey } from "../helpers/registry.ts";
 import { form, publish } from "./ui-helpers.ts";
 
+const MAIN = join(import.meta.dir, "../../src/main.ts");
 let t: ReturnType<typeof testApp>;
 afterEach(() => t?.close());
 
@@ -51,6 +54,9 @@ describe("connect form", () => {
     expect(body).toContain('value="https://hearth.example.com/io.github.test/weather/mcp"');
     expect(body).toContain(`value="wss://hearth.example.com/io.github.test/weather/ws?api_key=${KEY_PLACEHOLDER}"`);
     for (const title of ["Claude Desktop", "Claude Code", "Cursor", "VS Code", "Windsurf", "Codex", "Gemini CLI", "hearth connect"]) expect(body).toContain(`<h3>${title}</h3>`);
+    // Where to get a key: the account page, not a command only the host's operator can run.
+    expect(body).toContain('Make a connect-only key on <a href="/account">your account page</a>');
+    expect(body).not.toContain("hearth key create");
     expect(body).toContain('href="vscode:mcp/install?');
     expect(body).toContain('href="cursor://anysphere.cursor-deeplink/mcp/install?name=weather&config=');
     expect(body).toContain("Still to fill in: API_KEY.");
@@ -115,11 +121,24 @@ describe("client entries", () => {
       expect(() => JSON.parse(s.text)).not.toThrow();
     }
     const desktop = JSON.parse(c.snippets.find((x) => x.id === "claude-desktop")!.text);
-    expect(desktop.mcpServers["git-hub"]).toEqual({ command: "hearth", args: ["connect", "https://h.example/acme/git-hub", "--key", KEY_PLACEHOLDER, "--config", encodeConfig({ token: "a'b" })] });
+    // Run from source here: bun and src/main.ts by absolute path, never a bare `hearth` the IDE may not find.
+    expect(desktop.mcpServers["git-hub"]).toEqual({ command: process.execPath, args: [MAIN, "connect", "https://h.example/acme/git-hub", "--key", KEY_PLACEHOLDER, "--config", encodeConfig({ token: "a'b" })] });
+    expect(c.snippets.find((x) => x.id === "claude-desktop")!.where).toContain("this Hearth runs from source");
     const vscode = JSON.parse(c.snippets.find((x) => x.id === "vscode")!.text);
     expect(vscode.servers["git-hub"]).toMatchObject({ type: "http", url: c.httpUrl, headers: { Authorization: `Bearer ${KEY_PLACEHOLDER}` } });
     expect(JSON.parse(c.snippets.find((x) => x.id === "gemini")!.text).mcpServers["git-hub"].httpUrl).toBe(c.httpUrl);
     expect(JSON.parse(c.snippets.find((x) => x.id === "windsurf")!.text).mcpServers["git-hub"].serverUrl).toBe(c.httpUrl);
+  });
+
+  it("runs the compiled binary itself when Hearth is one (the same entry shape install writes)", () => {
+    const compiled = buildConnection({ pageUrl: "https://h.example/acme/git-hub", qualifiedName: "acme/git-hub", config: {}, apiKey: "", launcher: { command: "/opt/hearth/hearth", args: [] } });
+    expect(JSON.parse(compiled.snippets.find((x) => x.id === "claude-desktop")!.text).mcpServers["git-hub"].command).toBe("/opt/hearth/hearth");
+    expect(compiled.snippets.find((x) => x.id === "claude-desktop")!.where).toContain("the command is this Hearth's binary");
+    expect(compiled.snippets.find((x) => x.id === "hearth-connect")!.text).toStartWith("/opt/hearth/hearth connect https://h.example/acme/git-hub");
+  });
+
+  it("from source, the launcher is bun and src/main.ts by absolute path, with a note saying so", () => {
+    expect(selfLauncher()).toEqual({ command: process.execPath, args: [MAIN], note: expect.stringContaining("runs from source") });
   });
 
   it("writes Codex's TOML with the key in an environment variable", () => {

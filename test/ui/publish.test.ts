@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
 import { testApp } from "../helpers/app.ts";
 import { adminWithKey, plainUserWithKey, serverJson } from "../helpers/registry.ts";
 import { tempDir } from "../helpers/temp.ts";
@@ -125,5 +125,93 @@ describe("publish page", () => {
     expect((await send(b, { manifest: JSON.stringify(serverJson("io.github.test/x")), _csrf: "forged" })).status).toBe(403);
     expect((await send(b, { manifest: JSON.stringify(serverJson("io.github.test/x")) }, { origin: "https://evil.example" })).status).toBe(403);
     expect((await t.request("/io.github.test/x")).status).toBe(404);
+  });
+});
+
+describe("publish page: Add from npm", () => {
+  // A registry of our own (npm's protocol: GET /<name>/<version|tag>), so hostile and missing packages can be served.
+  const asked: string[] = [];
+  let registry: ReturnType<typeof Bun.serve>;
+  beforeAll(() => {
+    registry = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(r) {
+        const path = new URL(r.url).pathname;
+        asked.push(path);
+        if (path === "/@acme%2fmemory/latest") return Response.json({ name: "@acme/memory", version: "1.2.3", description: "Remembers <b>things</b>", mcpName: "acme/memory", bin: { memory: "index.js" } });
+        if (path === "/plain/latest") return Response.json({ name: "plain", version: "0.1.0", bin: "cli.js" });
+        return new Response("", { status: 404 });
+      },
+    });
+  });
+  afterAll(() => registry.stop(true));
+
+  async function withRegistry(): Promise<Browser> {
+    dir = tempDir("hearth-ui-publish-npm-");
+    t = testApp({ data: dir.path, "npm-registry": registry.url.href });
+    const { user } = await adminWithKey(t.ctx);
+    return browserFor(t.ctx, user);
+  }
+  const htmx = { "hx-request": "true", "hx-request-type": "partial" };
+  const stored = () => (t.ctx.dbh.sqlite.query("SELECT count(*) AS n FROM servers").get() as { n: number }).n;
+
+  it("shows the field, a server.json example and the schema link", async () => {
+    const b = await withRegistry();
+    const body = await (await t.request("/publish", { headers: { cookie: b.cookie } })).text();
+    expect(body).toContain('<form id="npm-form" class="stack panel" method="get" action="/publish" hx-get="/publish" hx-target="#publish-area"');
+    expect(body).toContain('<input id="npm" name="npm"');
+    expect(body).toContain('href="https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"');
+    expect(body).toContain("&quot;registryType&quot;: &quot;npm&quot;");
+  });
+
+  it("without JS, fills the manifest from the package for review and stores nothing; publishing it then works", async () => {
+    const b = await withRegistry();
+    const r = await t.request("/publish?npm=%40acme%2Fmemory", { headers: { cookie: b.cookie } });
+    expect(r.status).toBe(200);
+    const body = await r.text();
+    expect(body).toContain("<html");
+    expect(body).toContain("Filled in from npm @acme/memory@1.2.3 (the package&#x27;s metadata). Review it, then publish.");
+    const manifest = /<textarea id="manifest"[^>]*>([^<]*)<\/textarea>/.exec(body)![1]!.replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+    expect(JSON.parse(manifest)).toMatchObject({ name: "acme/memory", version: "1.2.3", description: "Remembers <b>things</b>", packages: [{ registryType: "npm", identifier: "@acme/memory", version: "1.2.3" }] });
+    expect(body).toContain('<option value="server.json" selected>');
+    expect(stored()).toBe(0);
+    const published = await send(b, { manifest, format: "server.json", visibility: "public" });
+    expect(published.status).toBe(303);
+    expect(published.headers.get("location")).toBe("/acme/memory");
+  });
+
+  it("with htmx, answers the publish area alone, filled in", async () => {
+    const b = await withRegistry();
+    const r = await t.request("/publish?npm=plain&npmName=me%2Fplain", { headers: { cookie: b.cookie, ...htmx } });
+    expect(r.status).toBe(200);
+    const body = await r.text();
+    expect(body).toStartWith('<div id="publish-area" class="stack">');
+    expect(body).not.toContain("<html");
+    expect(body).toContain("&quot;name&quot;: &quot;me/plain&quot;");
+    expect(body).toContain('<input id="name" name="name" value="me/plain"');
+  });
+
+  it("puts an unknown package, a missing name and a malformed one beside the field, asking the registry nothing for the last", async () => {
+    const b = await withRegistry();
+    const missing = await t.request("/publish?npm=%40acme%2Fnope", { headers: { cookie: b.cookie, ...htmx } });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain(`<ul class="field-error" id="err-npm"><li>there is no npm package @acme/nope on ${registry.url.href.replace(/\/$/, "")}</li></ul>`);
+    const unnamed = await t.request("/publish?npm=plain", { headers: { cookie: b.cookie } });
+    expect(await unnamed.text()).toContain('<ul class="field-error" id="err-name"><li>plain has no mcpName and no @scope');
+    asked.length = 0;
+    const bad = await t.request(`/publish?npm=${encodeURIComponent("../../admin")}`, { headers: { cookie: b.cookie, ...htmx } });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain("is not a valid npm package name");
+    expect(asked).toEqual([]);
+    expect(stored()).toBe(0);
+  });
+
+  it("sends anonymous visitors to sign in before asking any registry", async () => {
+    await withRegistry();
+    asked.length = 0;
+    const r = await t.request("/publish?npm=plain");
+    expect(r.status).toBe(303);
+    expect(asked).toEqual([]);
   });
 });

@@ -213,6 +213,8 @@ const CASES: [string, (w: World) => Promise<string>][] = [
       return page(w, "/publish", { method: "POST", body, headers: { origin: "http://localhost" } });
     },
   ],
+  ["publish filled in from npm (hostile package metadata)", (w) => withNpm(w).then(() => page(w, `/publish?npm=${encodeURIComponent(`@evil/xss@${w === evil ? "evil" : "plain"}`)}`)).then((html) => (expect(html).toContain("Filled in from npm @evil/xss@1.0.0"), html))],
+  ["publish from npm refused (hostile input, htmx)", (w) => withNpm(w).then(() => page(w, `/publish?npm=${encodeURIComponent(w.s.HOSTILE)}&npmName=${encodeURIComponent(w.s.IMG)}`, { headers: { "hx-request": "true", "hx-request-type": "partial" } }))],
   ["teams", (w) => page(w, "/teams")],
   ["team members", (w) => page(w, "/teams/evilteam")],
   ["team member refused", (w) => page(w, "/teams/evilteam/members", post(w, { _csrf: w.b.csrf, email: `${w.s.HOSTILE}x`, role: "member" }))],
@@ -248,10 +250,26 @@ const CASES: [string, (w: World) => Promise<string>][] = [
 
 let evil: World;
 let plain: World;
+// An npm registry serving each world's strings as a package's metadata (dist-tag "evil" or "plain").
+let registry: ReturnType<typeof Bun.serve>;
+async function withNpm(w: World): Promise<void> {
+  w.t.ctx.config = { ...w.t.ctx.config, npmRegistry: registry.url.href.replace(/\/$/, "") };
+}
 beforeAll(async () => {
+  registry = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(r) {
+      const tag = /^\/@evil%2fxss\/(evil|plain)$/.exec(new URL(r.url).pathname)?.[1];
+      if (!tag) return new Response("", { status: 404 });
+      const s = tag === "evil" ? EVIL : PLAIN;
+      return Response.json({ name: "@evil/xss", version: "1.0.0", description: s.HOSTILE, mcpName: `io.github.evil/${s.TEXTAREA}`, homepage: `https://example.com/${s.IMG}`, bin: { x: "x.js" } });
+    },
+  });
   [evil, plain] = await Promise.all([seed(EVIL), seed(PLAIN)]);
 });
 afterAll(() => {
+  registry.stop(true);
   for (const w of [evil, plain]) {
     w.t.close();
     w.dir.cleanup();

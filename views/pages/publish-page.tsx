@@ -1,3 +1,4 @@
+import { SERVER_JSON_EXAMPLE, SERVER_SCHEMA_URL } from "../../src/registry/npm-source.ts";
 import { Layout, type LayoutProps } from "../layout.tsx";
 
 /** PublishFormState is what was sent (re-shown after a failed attempt) and errors by field. */
@@ -7,6 +8,10 @@ export interface PublishFormState {
   name: string;
   version: string;
   visibility: string;
+  /** npm is the package typed into "Add from npm" (re-shown with its errors under errors.npm). */
+  npm?: string;
+  /** notice says where a prefilled manifest came from, for the user to review before publishing. */
+  notice?: string;
   /** errors by field: manifest, file, name, version, format, visibility, artifact; "" is the form as a whole. */
   errors: Record<string, string[]>;
 }
@@ -115,6 +120,50 @@ export function PublishForm(p: { state: PublishFormState; csrfToken: string }): 
   );
 }
 
+/** NpmForm asks for an npm package and brings its server.json into the publish form, for review. */
+function NpmForm(p: { state: PublishFormState }): JSX.Element {
+  const e = p.state.errors.npm;
+  return (
+    <form id="npm-form" class="stack panel" method="get" action="/publish" hx-get="/publish" hx-target="#publish-area" hx-swap="outerHTML" hx-indicator="#npm-busy">
+      <div class="field-row">
+        <div class={e?.length ? "field has-error" : "field"}>
+          <label for="npm">Add from npm</label>
+          <input id="npm" name="npm" value={p.state.npm ?? ""} placeholder="@modelcontextprotocol/server-memory" spellcheck="false" autocomplete="off" aria-describedby={describedBy("npm-hint", "err-npm", e)} aria-invalid={e?.length ? "true" : undefined} />
+          <p class="hint" id="npm-hint">
+            A package name, optionally with <code>@version</code>. Its server.json (or one made from its package.json) fills the form below for you to review.
+          </p>
+          <Errors id="err-npm" list={e} />
+        </div>
+        <div class="field">
+          <label for="npm-name">As (optional)</label>
+          <input id="npm-name" name="npmName" value={p.state.name} placeholder="namespace/name" spellcheck="false" autocomplete="off" />
+        </div>
+      </div>
+      <p class="form-actions">
+        <button type="submit">Fill in from npm</button>
+        <span id="npm-busy" class="htmx-indicator spinner" role="status" aria-label="Reading the package"></span>
+      </p>
+    </form>
+  );
+}
+
+/** PublishArea is what "Add from npm" swaps: its own form, and the publish form it fills. */
+export function PublishArea(p: { state: PublishFormState; csrfToken: string }): JSX.Element {
+  return (
+    <div id="publish-area" class="stack">
+      <NpmForm state={p.state} />
+      {p.state.notice ? (
+        <p class="alert info" role="status" safe>
+          {p.state.notice}
+        </p>
+      ) : (
+        ""
+      )}
+      <PublishForm state={p.state} csrfToken={p.csrfToken} />
+    </div>
+  );
+}
+
 /** PublishPage publishes a new server or version from a pasted or uploaded manifest. */
 export function PublishPage(p: { state: PublishFormState; csrfToken: string; layout: Pick<LayoutProps, "user" | "csrfToken" | "assets"> }): JSX.Element {
   return (
@@ -122,10 +171,16 @@ export function PublishPage(p: { state: PublishFormState; csrfToken: string; lay
       <section class="page-head">
         <h1>Publish a server</h1>
         <p class="muted">
-          A server.json (the official MCP registry format) or a smithery.yaml. Versions are immutable: publish a new version to change anything.
+          An npm package, a server.json (the official MCP registry format, <a href={SERVER_SCHEMA_URL}>its schema</a>) or a smithery.yaml. Versions are immutable: publish a new version to change anything.
         </p>
+        <details class="example">
+          <summary>A server.json for an npm package</summary>
+          <pre>
+            <code safe>{JSON.stringify(SERVER_JSON_EXAMPLE, null, 2)}</code>
+          </pre>
+        </details>
       </section>
-      <PublishForm state={p.state} csrfToken={p.csrfToken} />
+      <PublishArea state={p.state} csrfToken={p.csrfToken} />
     </Layout>
   );
 }

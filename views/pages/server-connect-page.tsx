@@ -94,7 +94,7 @@ export function ServerConnectPage(p: ServerConnectProps): JSX.Element {
             <label for="f-apikey">Hearth API key</label>
             <input id="f-apikey" name="apiKey" type="password" autocomplete="off" spellcheck="false" placeholder="paste a key to include it" aria-describedby="f-apikey-hint" />
             <p class="hint" id="f-apikey-hint">
-              Create one with <code>hearth key create</code>. Keys and secrets you type go into the snippets only; Hearth stores them only in a profile you save.
+              Make a connect-only key on <a href="/account">your account page</a>. Keys and secrets you type go into the snippets only; Hearth stores them only in a profile you save.
             </p>
           </div>
           {p.csrfToken && p.fields.length ? <SaveProfile base={base} /> : ""}
