@@ -426,9 +426,11 @@ describe("Streamable HTTP bridge: session ends", () => {
 
   it("ends a session at its maximum age even while it is busy", async () => {
     h = await startHosted();
-    h.deployFixture(ECHO, "echo-server.ts", {}, { maxAgeSec: 1 });
+    // 3 s, not 1: on a loaded machine a cold child's start plus initialize can take over a second,
+    // and the session would then age out before the call it is meant to cut short.
+    h.deployFixture(ECHO, "echo-server.ts", {}, { maxAgeSec: 3 });
     const { headers } = await initialize(ECHO);
-    const res = await rpc(ECHO, { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "slow", arguments: { steps: 50, delayMs: 100 } } }, headers);
+    const res = await rpc(ECHO, { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "slow", arguments: { steps: 100, delayMs: 100 } } }, headers);
     const msgs = messages(await collect(res));
     expect(msgs.at(-1)).toMatchObject({ id: 2, error: { message: expect.stringContaining("maximum age") } });
     expect((await rpc(ECHO, { jsonrpc: "2.0", id: 3, method: "ping" }, headers)).status).toBe(404);
