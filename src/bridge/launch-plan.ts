@@ -5,7 +5,7 @@ import type { VersionRow } from "../registry/catalog.ts";
 import type { JsonSchemaObject, NormalisedManifest } from "../registry/manifest.ts";
 import { secretValues } from "../secrets/mask.ts";
 import { AppError } from "../shared/app-error.ts";
-import type { LaunchPlan } from "../supervisor/supervisor.ts";
+import type { LaunchPlan } from "../supervisor/launch-plan.ts";
 
 /**
  * launchPlanFor turns a ready deployment plus a validated config into the exact argv/env of one

@@ -8,7 +8,7 @@ import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { keyringOf } from "../secrets/keyring.ts";
 import { AppError } from "../shared/app-error.ts";
-import type { Lease } from "../supervisor/supervisor.ts";
+import type { Lease } from "../supervisor/lease.ts";
 import { rawConfigFromQuery, resolveConnectionConfig } from "./connection-config.ts";
 import { resolveLaunchPlan } from "./smithery-launch.ts";
 

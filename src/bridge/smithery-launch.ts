@@ -8,7 +8,7 @@ import type { VersionRow } from "../registry/catalog.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
 import { redactValues } from "../secrets/mask.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
-import type { LaunchPlan } from "../supervisor/supervisor.ts";
+import type { LaunchPlan } from "../supervisor/launch-plan.ts";
 import { launchPlanFor, planWithSettings, secretsOf } from "./launch-plan.ts";
 
 // A commandFunction is a function of the config: the same config gives the same command, so a

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import type { DeploymentSettings } from "../db/schema.ts";
 import type { AppContext } from "../http/context.ts";
-import { installRunSpec, type InstallProgress } from "../installer/installer.ts";
+import type { InstallProgress } from "../installer/install-options.ts";
+import { installRunSpec } from "../installer/installer.ts";
 import { getVersion, type ServerRow, type VersionRow } from "../registry/catalog.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
