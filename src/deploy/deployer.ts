@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { DeploymentSettings } from "../db/schema.ts";
-import type { AppContext } from "../http/context.ts";
+import type { Config } from "../config/config.ts";
 import type { InstallProgress } from "../installer/install-options.ts";
 import { installRunSpec } from "../installer/installer.ts";
 import { getVersion, type ServerRow, type VersionRow } from "../registry/catalog.ts";
@@ -10,8 +10,8 @@ import { deploys, installDuration } from "../metrics/metrics.ts";
 import { logger } from "../shared/log.ts";
 import { getDeployment, setDeploymentState } from "./deployments.ts";
 import { applySettingsPatch, withDefaults, type SettingsPatch } from "./settings.ts";
-import { probeDeployment } from "./probe.ts";
-import { warmDeployment } from "./warm.ts";
+import { probeDeployment, type ProbeDeps } from "./probe.ts";
+import { warmDeployment, type WarmDeps } from "./warm.ts";
 
 const log = logger("deploy");
 
@@ -29,11 +29,14 @@ export interface DeployRun {
   done: Promise<DeployEvent>;
 }
 
+/** DeployerDeps is what deploys use: where packages go, the instance's sandbox, and what probes and warms. */
+export type DeployerDeps = ProbeDeps & WarmDeps & { config: Pick<Config, "dataDir" | "sandbox"> };
+
 /** Deployer installs, probes and marks servers deployed; one run per server at a time. */
 export class Deployer {
   private readonly running = new Map<number, DeployRun>();
 
-  constructor(private readonly ctx: AppContext, private readonly opts: { runtime: string; passEnv: Record<string, string> }) {}
+  constructor(private readonly ctx: DeployerDeps, private readonly opts: { runtime: string; passEnv: Record<string, string> }) {}
 
   /** current returns the run in progress for a server, if any. */
   current(serverId: number): DeployRun | undefined {
@@ -109,7 +112,7 @@ export class Deployer {
 }
 
 /** reconcileDeployments runs at start: a deploy interrupted by a stop can't be trusted, so it is marked failed. */
-export function reconcileDeployments(ctx: AppContext): number {
+export function reconcileDeployments(ctx: Pick<DeployerDeps, "dbh">): number {
   const r = ctx.dbh.sqlite.query("UPDATE deployments SET state = 'failed', error = 'interrupted by a restart of Hearth: deploy again', updated_at = ? WHERE state = 'installing'").run(Date.now());
   return r.changes;
 }
