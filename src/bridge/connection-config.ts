@@ -1,5 +1,5 @@
 import { AppError } from "../shared/app-error.ts";
-import { validateConfig } from "../registry/config-schema.ts";
+import { validateConfig, type TypedConfig } from "../registry/config-schema.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 
 // Query parameters with a meaning of their own; everything else is a dot-notation config value.
@@ -72,7 +72,7 @@ export function rawConfigFromQuery(params: URLSearchParams, configSchema: JsonSc
  * bad config is a 422 in Smithery's shape. `hideValues` (a profile was used) leaves the offending
  * values out of the error, since they may have come from the encrypted profile.
  */
-export function resolveConnectionConfig(configSchema: JsonSchemaObject, raw: Record<string, unknown>, opts: { hideValues?: boolean } = {}): Record<string, unknown> {
+export function resolveConnectionConfig(configSchema: JsonSchemaObject, raw: Record<string, unknown>, opts: { hideValues?: boolean } = {}): TypedConfig {
   const r = validateConfig(configSchema, raw);
   if (r.ok) return r.value;
   const errors = opts.hideValues ? r.errors.map(({ received: _r, ...e }) => e) : r.errors;

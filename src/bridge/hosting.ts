@@ -11,6 +11,7 @@ import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
 import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
 import { warmAll } from "../deploy/warm.ts";
+import { createPlanner } from "../launch/plan-session.ts";
 import { logger } from "../shared/log.ts";
 
 const log = logger("hosting");
@@ -73,6 +74,7 @@ export async function startHosting(ctx: AppContext, opts: { maxChildren?: number
     logsFor,
   });
   ctx.supervisor = supervisor;
+  ctx.planSession = createPlanner({ instanceSandbox: ctx.config.sandbox, runtime: process.execPath });
   registerLiveGauges(() => {
     const pool = supervisor.poolStats();
     return { children: supervisor.count(), poolIdle: pool.idle, poolHits: pool.hits, poolMisses: pool.misses };

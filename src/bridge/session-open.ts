@@ -9,9 +9,8 @@ import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { keyringOf } from "../secrets/keyring.ts";
 import { AppError } from "../shared/app-error.ts";
-import type { Lease } from "../supervisor/supervisor.ts";
+import type { Lease } from "../supervisor/lease.ts";
 import { rawConfigFromQuery, resolveConnectionConfig } from "./connection-config.ts";
-import { resolveLaunchPlan } from "./smithery-launch.ts";
 
 /** OpenedSession is a leased child for one client session, with the limits that apply to it. */
 export interface OpenedSession {
@@ -63,13 +62,13 @@ export async function openSession(ctx: AppContext, principal: Principal, qualifi
     const why = !deployment ? "is not deployed" : deployment.state === "installing" ? "is still being deployed" : `is not running (deployment ${deployment.state})`;
     throw new AppError("not_found", `${qualifiedName} ${why} on this Hearth`);
   }
-  if (!ctx.supervisor) throw new AppError("unavailable", "this Hearth is not hosting servers");
+  if (!ctx.supervisor || !ctx.planSession) throw new AppError("unavailable", "this Hearth is not hosting servers");
   const version = getVersionById(ctx.dbh, deployment.versionId);
   const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
   const profileId = params.get("profile");
   const base = profileId !== null ? profileConfigFor(ctx.dbh, keyringOf(ctx), principal, server.id, profileId) : {};
   const config = resolveConnectionConfig(schema, rawConfigFromQuery(params, schema, base), { hideValues: profileId !== null });
-  const plan = await resolveLaunchPlan(ctx, qualifiedName, deployment, version, config);
+  const plan = await ctx.planSession({ serverKey: qualifiedName, deployment, version }, config);
   const lease = ctx.supervisor.lease(plan);
   return {
     lease,

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { InstalledPackage } from "../installer/installer.ts";
+import type { InstalledPackage } from "../installer/installed-package.ts";
 
 // Times are Unix milliseconds: cheap to compare, sort and serialise, with no timezone surprises.
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;

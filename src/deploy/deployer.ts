@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import type { DeployAttempt, DeploymentSettings } from "../db/schema.ts";
-import type { AppContext } from "../http/context.ts";
-import { installRunSpec, type InstallProgress } from "../installer/installer.ts";
+import type { Config } from "../config/config.ts";
+import type { InstallProgress } from "../installer/install-options.ts";
+import { installRunSpec } from "../installer/installer.ts";
 import { getVersion, getVersionById, type ServerRow, type VersionRow } from "../registry/catalog.ts";
 import type { NormalisedManifest } from "../registry/manifest.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
@@ -10,8 +11,8 @@ import { logger } from "../shared/log.ts";
 import { rollbackTarget } from "./deployed-versions.ts";
 import { beginDeployAttempt, failDeployAttempt, getDeployment, switchDeployment, type Deployment } from "./deployments.ts";
 import { applySettingsPatch, withDefaults, type SettingsPatch } from "./settings.ts";
-import { probeDeployment } from "./probe.ts";
-import { warmDeployment } from "./warm.ts";
+import { probeDeployment, type ProbeDeps } from "./probe.ts";
+import { warmDeployment, type WarmDeps } from "./warm.ts";
 
 const log = logger("deploy");
 
@@ -30,6 +31,9 @@ export interface DeployRun {
   done: Promise<DeployEvent>;
 }
 
+/** DeployerDeps is what deploys use: where packages go, the instance's sandbox, and what probes and warms. */
+export type DeployerDeps = ProbeDeps & WarmDeps & { config: Pick<Config, "dataDir" | "sandbox"> };
+
 /**
  * Deployer installs and probes a version beside the one serving, and switches to it only when the
  * probe succeeds; one run per server at a time. Until the switch, sessions and the warm pool stay on
@@ -38,7 +42,7 @@ export interface DeployRun {
 export class Deployer {
   private readonly running = new Map<number, DeployRun>();
 
-  constructor(private readonly ctx: AppContext, private readonly opts: { runtime: string; passEnv: Record<string, string> }) {}
+  constructor(private readonly ctx: DeployerDeps, private readonly opts: { runtime: string; passEnv: Record<string, string> }) {}
 
   /** current returns the run in progress for a server, if any. */
   current(serverId: number): DeployRun | undefined {
@@ -143,7 +147,7 @@ const INTERRUPTED = "interrupted by a restart of Hearth: deploy again";
  * reconcileDeployments runs at start: a deploy interrupted by a stop can't be trusted, so it is
  * marked failed; a redeploy interrupted beside a serving version leaves that version serving.
  */
-export function reconcileDeployments(ctx: AppContext): number {
+export function reconcileDeployments(ctx: Pick<DeployerDeps, "dbh">): number {
   const now = Date.now();
   const r = ctx.dbh.sqlite.query("UPDATE deployments SET state = 'failed', error = ?, updated_at = ? WHERE state = 'installing'").run(INTERRUPTED, now);
   ctx.dbh.sqlite

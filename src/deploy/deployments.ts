@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbHandle } from "../db/client.ts";
 import { deployedVersions, deployments, servers, type DeployAttempt, type DeploymentSettings } from "../db/schema.ts";
-import type { InstalledPackage } from "../installer/installer.ts";
+import type { InstalledPackage } from "../installer/installed-package.ts";
 import { DEFAULT_SETTINGS, withDefaults } from "./settings.ts";
 
 /** Deployment is a hosted server's row: its version, state, and how to start it. */

@@ -1,17 +1,28 @@
-import type { AppContext } from "../http/context.ts";
+import type { DbHandle } from "../db/client.ts";
 import type { VersionRow } from "../registry/catalog.ts";
 import { validateConfig } from "../registry/config-schema.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { recordSnapshot, type Snapshot } from "../registry/snapshots.ts";
 import { probeTools } from "../registry/tool-probe.ts";
-import { redactedError, resolveLaunchPlan } from "../bridge/smithery-launch.ts";
-import { keyringOf } from "../secrets/keyring.ts";
+import { keyringOf, type Keyring } from "../secrets/keyring.ts";
 import { redactValues } from "../secrets/mask.ts";
+import { redactedError } from "../secrets/redacted-error.ts";
 import { ChildTransport } from "../supervisor/child-transport.ts";
+import type { Supervisor } from "../supervisor/supervisor.ts";
 import type { Deployment } from "./deployments.ts";
+import type { PlanSession } from "./session-planner.ts";
 import { getTestConfig } from "./test-config.ts";
 
 const BACKOFF_MS = [250, 1000, 4000];
+
+/** ProbeDeps is what a probe uses: the store, the owner's test config, and the planner and supervisor that start its child. */
+export interface ProbeDeps {
+  dbh: DbHandle;
+  /** secrets opens the stored test config; without them the probe runs with no config. */
+  secrets?: Keyring;
+  supervisor?: Supervisor;
+  planSession?: PlanSession;
+}
 
 /** ProbeOutcome is a stored snapshot, plus whether the server kept crashing (a crash loop) and how its last child ended. */
 export interface ProbeOutcome {
@@ -28,7 +39,7 @@ function stringsIn(v: unknown): string[] {
 }
 
 // The owner's stored test config, if any (none in processes without a keyring).
-function probeConfig(ctx: AppContext, serverId: number): { config: Record<string, unknown>; secrets: string[] } {
+function probeConfig(ctx: ProbeDeps, serverId: number): { config: Record<string, unknown>; secrets: string[] } {
   const config = (ctx.secrets ? getTestConfig(ctx.dbh, keyringOf(ctx), serverId)?.config : undefined) ?? {};
   return { config, secrets: stringsIn(config) };
 }
@@ -39,7 +50,7 @@ function probeConfig(ctx: AppContext, serverId: number): { config: Record<string
  * without starting anything; a crash is retried with exponential backoff, and repeated crashes
  * are reported as a crash loop. The test config's values never reach the recorded error.
  */
-export async function probeDeployment(ctx: AppContext, serverKey: string, deployment: Deployment, version: VersionRow): Promise<ProbeOutcome> {
+export async function probeDeployment(ctx: ProbeDeps, serverKey: string, deployment: Deployment, version: VersionRow): Promise<ProbeOutcome> {
   const schema = (version.configSchema ?? { type: "object", properties: {} }) as JsonSchemaObject;
   const given = probeConfig(ctx, deployment.serverId);
   const empty = validateConfig(schema, given.config);
@@ -48,11 +59,11 @@ export async function probeDeployment(ctx: AppContext, serverKey: string, deploy
     const why = Object.keys(given.config).length ? "the stored test config does not fit this version" : "needs configuration to list tools";
     return { crashLoop: false, snapshot: recordSnapshot(ctx.dbh, version.id, { tools: [], prompts: [], resources: [], needsConfig: true, error: `${why} (${needs || "required settings"})` }) };
   }
-  if (!ctx.supervisor) throw new Error("probeDeployment needs a supervisor");
+  if (!ctx.supervisor || !ctx.planSession) throw new Error("probeDeployment needs a supervisor and a planner");
   // A commandFunction that throws or loops fails here, and with it the deploy, with its message.
   let resolved;
   try {
-    resolved = await resolveLaunchPlan(ctx, serverKey, deployment, version, empty.value);
+    resolved = await ctx.planSession({ serverKey, deployment, version }, empty.value);
   } catch (e) {
     throw redactedError(e, given.secrets);
   }

@@ -4,6 +4,7 @@ import type { UsageCounter } from "../bridge/usage.ts";
 import type { Config } from "../config/config.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Deployer } from "../deploy/deployer.ts";
+import type { PlanSession } from "../deploy/session-planner.ts";
 import type { LogStore } from "../logs/log-store.ts";
 import type { Keyring } from "../secrets/keyring.ts";
 import type { LogRing } from "../supervisor/log-ring.ts";
@@ -18,6 +19,8 @@ export interface AppContext {
   startedAt: number;
   /** supervisor runs hosted servers; absent in tests and commands that host nothing. */
   supervisor?: Supervisor;
+  /** planSession turns a deployment and a validated config into a child's launch plan; set with the supervisor. */
+  planSession?: PlanSession;
   /** deployer installs and probes servers (with the supervisor). */
   deployer?: Deployer;
   /** logs are the per-server log rings, by qualified name. */

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { shareInFlight } from "./in-flight.ts";
-import type { InstallProgress } from "./installer.ts";
+import type { InstallProgress } from "./install-options.ts";
 import { makeStaging, publish, readMarker, removeQuietly, type Marker } from "./package-cache.ts";
 import { assertTreeInside } from "./path-safety.ts";
 

@@ -5,7 +5,8 @@ import { locateArtifact } from "./artifact.ts";
 import { BUNDLE_DIR, bundleHostVars, readBundle } from "./bundle.ts";
 import { cachedOrBuild } from "./cache-build.ts";
 import { downloadOptions, toInstalled } from "./install-npm.ts";
-import type { InstalledPackage, ResolvedInstallOptions } from "./installer.ts";
+import type { ResolvedInstallOptions } from "./install-options.ts";
+import type { InstalledPackage } from "./installed-package.ts";
 import { extractZip } from "./zip-extract.ts";
 
 type BundleRun = Extract<RunSpec, { kind: "mcpb" }>;

@@ -1,78 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { isAbsolute, join, normalize } from "node:path";
-import { resolveLaunch, type LaunchMapping } from "../registry/launch-mapping.ts";
-import { NO_HOST_TOOLS, type HostCapabilities, type RunSpec } from "../registry/manifest.ts";
+import { resolveLaunch } from "../registry/launch-mapping.ts";
+import { NO_HOST_TOOLS, type RunSpec } from "../registry/manifest.ts";
 import { AppError } from "../shared/app-error.ts";
 import { installBundle } from "./install-bundle.ts";
 import { installNpm, installTarball } from "./install-npm.ts";
-import type { NetworkUse } from "./npm.ts";
+import type { InstallOptions, ResolvedInstallOptions } from "./install-options.ts";
+import type { InstalledPackage } from "./installed-package.ts";
 import { sweepStaging } from "./package-cache.ts";
-
-/** InstallPhase is where an install is, in order; `done` also ends a cached reuse. */
-export type InstallPhase = "resolving" | "downloading" | "extracting" | "installing" | "verifying" | "done";
-
-/** InstallProgress is one progress report (bun's own output lines arrive as `installing` messages). */
-export interface InstallProgress {
-  phase: InstallPhase;
-  message?: string;
-  bytes?: number;
-  percent?: number;
-}
-
-/** InstallOptions say where the cache is, what runs installs, and what of the operator's env they get. */
-export interface InstallOptions {
-  /** cacheDir is `<data>/packages`; per-version folders live under it. */
-  cacheDir: string;
-  /** runtime is the executable that acts as bun with BUN_BE_BUN=1 (process.execPath). */
-  runtime: string;
-  /** passEnv is the operator-allowed env for installs (proxy, CA, npm registry settings); nothing else of process.env is used. */
-  passEnv?: Record<string, string>;
-  /** artifactPath is an uploaded tarball/.mcpb on disk, when the version came with one. */
-  artifactPath?: string;
-  onProgress?: (p: InstallProgress) => void;
-  signal?: AbortSignal;
-  /** bunCacheDir is bun's package cache, shared by installs (default `<cacheDir>/.bun-cache`). */
-  bunCacheDir?: string;
-  /** network: "offline" installs only from bun's cache; "prefer-offline" uses cached metadata of any age. */
-  network?: NetworkUse;
-  /** trustedDependencies may run lifecycle scripts; by default no script runs. */
-  trustedDependencies?: string[];
-  /** nodePath is the host's node; when set, packages whose manifest asks for node run on it. */
-  nodePath?: string;
-  /** runtimeHint is the manifest's runtimeHint for an npm package ("node"/"npx" ask for node). */
-  runtimeHint?: string;
-  /** host says which host tools exist, for bundles that need python or uv. */
-  host?: HostCapabilities;
-  /** timeoutMs bounds each install child and download (default 10 minutes). */
-  timeoutMs?: number;
-  /** maxDownloadBytes bounds a downloaded tarball or bundle (default 512 MiB). */
-  maxDownloadBytes?: number;
-}
-
-/** InstalledPackage is a complete cache folder and how to start what it holds. */
-export interface InstalledPackage {
-  dir: string;
-  /** cached says the folder was complete before this call, so nothing was fetched. */
-  cached: boolean;
-  /** command is the absolute argv prefix, e.g. [runtime, "<dir>/node_modules/<pkg>/dist/index.js"]. */
-  command: string[];
-  /** env is what the command needs, e.g. BUN_BE_BUN=1 when command[0] is the Hearth binary. */
-  env: Record<string, string>;
-  /** version is the pinned version (npm), or the bundle's or tarball's own. */
-  version?: string;
-  /** sha256 is the tarball's or bundle's content hash, when installed from one. */
-  sha256?: string;
-  /** packageRoot is the installed package's own folder (where a commandFunction's relative paths point). */
-  packageRoot?: string;
-  /** hostVars are `${…}` values only the installer knows (`__dirname` of a bundle). */
-  hostVars: Record<string, string>;
-  /** launch is a bundle's own args/env from its manifest.json, used when the RunSpec had none. */
-  launch?: LaunchMapping;
-}
-
-/** ResolvedInstallOptions are InstallOptions with every default filled in. */
-export type ResolvedInstallOptions = Required<Omit<InstallOptions, "artifactPath" | "onProgress" | "signal" | "nodePath" | "runtimeHint">> &
-  Pick<InstallOptions, "artifactPath" | "onProgress" | "signal" | "nodePath" | "runtimeHint">;
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_MAX_DOWNLOAD = 512 * 1024 * 1024;

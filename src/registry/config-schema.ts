@@ -204,8 +204,16 @@ export interface ConfigError {
   received?: unknown;
 }
 
+declare const validated: unique symbol;
+
+/**
+ * TypedConfig is a config that passed validateConfig, defaults filled in; only its success makes
+ * one, so a config nobody validated can't be planned into a child (src/launch/plan-session.ts).
+ */
+export type TypedConfig = Record<string, unknown> & { readonly [validated]: true };
+
 /** ConfigValidation is the outcome of validateConfig; `value` has the schema's defaults filled in. */
-export type ConfigValidation = { ok: true; value: Record<string, unknown> } | { ok: false; errors: ConfigError[] };
+export type ConfigValidation = { ok: true; value: TypedConfig } | { ok: false; errors: ConfigError[] };
 
 // ajv-formats is CommonJS; under Bun the default import may be the module object or the function.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
@@ -285,7 +293,7 @@ export function validateConfig(schema: JsonSchemaObject, config: unknown): Confi
   const validate = compileConfigSchema(schema);
   // Defaults are filled into a copy: the caller's object stays as the user sent it.
   const value = structuredClone(config);
-  if (validate(value)) return { ok: true, value };
+  if (validate(value)) return { ok: true, value: value as TypedConfig };
   const errors = pruneSchemaErrors((validate.errors ?? []) as ErrorObject<string, Record<string, unknown>>[]).map(
     (e): ConfigError => {
       const d = describeSchemaError(e);

@@ -1,15 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { AppError, type AppErrorDetail } from "../shared/app-error.ts";
-import { buildRemoteConfig, type ServerJsonInput, type ServerJsonKeyValue } from "./config-schema.ts";
+import { buildRemoteConfig } from "./config-schema.ts";
 import {
   emptyConfigSchema,
   NO_HOST_TOOLS,
-  type NormalisedIcon,
   type NormalisedManifest,
   type NormalisedPackage,
   type NormalisedRemote,
-  type NormalisedRepository,
   type ParseOptions,
 } from "./manifest.ts";
 import {
@@ -19,7 +17,8 @@ import {
   valueDepth,
   type ManifestInput,
 } from "./manifest-input.ts";
-import { normalisePackage, type ServerJsonPackage } from "./manifest-packages.ts";
+import { normalisePackage } from "./manifest-packages.ts";
+import type { ServerJson } from "./server-json.ts";
 import { camelise, pickSchema, snakePointer } from "./server-json-legacy.ts";
 import { semanticProblems } from "./server-json-rules.ts";
 import { explainSchemaErrors } from "./schema-errors.ts";
@@ -27,26 +26,6 @@ import schema20250709 from "./schemas/2025-07-09/server.schema.json" with { type
 import schema20250929 from "./schemas/2025-09-29/server.schema.json" with { type: "json" };
 import schema20251017 from "./schemas/2025-10-17/server.schema.json" with { type: "json" };
 import schema20251211 from "./schemas/2025-12-11/server.schema.json" with { type: "json" };
-
-/** ServerJson is a validated, camelCase server.json document (2025-12-11 shape). */
-export interface ServerJson {
-  $schema?: string;
-  name: string;
-  title?: string;
-  description: string;
-  version: string;
-  websiteUrl?: string;
-  repository?: NormalisedRepository;
-  icons?: NormalisedIcon[];
-  packages?: ServerJsonPackage[];
-  remotes?: Array<{
-    type: "streamable-http" | "sse";
-    url: string;
-    headers?: ServerJsonKeyValue[];
-    variables?: Record<string, ServerJsonInput>;
-  }>;
-  _meta?: Record<string, unknown>;
-}
 
 // Vendored files, by schema date; see schemas/README.md for where each came from.
 const SCHEMAS: Record<string, Record<string, unknown>> = {

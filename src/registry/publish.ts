@@ -13,7 +13,7 @@ import { latestToolsText } from "./snapshots.ts";
 import { toServerJson } from "./server-json-out.ts";
 import { isNewer } from "./versions.ts";
 
-// smithery.yaml's commandFunction is evaluated sandboxed per session (src/bridge/smithery-launch.ts),
+// smithery.yaml's commandFunction is evaluated sandboxed per session (src/launch/smithery-command.ts),
 // but what it starts comes from the publisher's repository build, which Hearth does not do: the
 // built package must come with it as an uploaded tarball.
 const SMITHERY_NEEDS_ARTIFACT = "smithery.yaml servers start from a build of their repository, which Hearth does not do: publish the smithery.yaml with the built package as a tarball artifact (npm pack)";

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { FACET, STRONG } from "./search-index.ts";
-import type { SearchQuery } from "./search.ts";
+import type { SearchQuery } from "./search-query.ts";
 
 // FTS5 MATCH expressions for a parsed query. Every piece is a quoted token that came out of the
 // tokenizer, search_terms or a facet encoder, and each expression is bound as a parameter: user

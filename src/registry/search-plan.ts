@@ -1,6 +1,6 @@
 import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { facet, hasTerms, matchAll, matchTier, planMatch, type MatchPlan, type Spelling } from "./search-match.ts";
-import type { SearchQuery } from "./search.ts";
+import type { SearchQuery } from "./search-query.ts";
 
 /** Limits are planPage's thresholds; tests shrink them to run big-catalog plans on a few servers. */
 export interface Limits {

@@ -9,6 +9,15 @@ export interface SearchFilters {
   rest: string[];
 }
 
+/** SearchQuery is a parsed search box: words for full-text, plus Smithery-style filters. */
+export interface SearchQuery {
+  words: string[];
+  owner?: string;
+  tags: string[];
+  deployed?: boolean;
+  verified?: boolean;
+}
+
 /** splitFilters separates Smithery-style filters (`owner:`, `tag:`, `is:deployed`, `is:verified`) from the other tokens. */
 export function splitFilters(q: string): SearchFilters {
   const out: SearchFilters = { tags: [], rest: [] };

@@ -1,17 +1,8 @@
 import { HIT_EXTRAS } from "./hit-extras.ts";
 import type { DbHandle } from "../db/client.ts";
 import { planPage } from "./search-plan.ts";
-import { splitFilters } from "./search-query.ts";
+import { splitFilters, type SearchQuery } from "./search-query.ts";
 import { visibleSql, type Viewer } from "./visibility.ts";
-
-/** SearchQuery is a parsed search box: words for full-text, plus Smithery-style filters. */
-export interface SearchQuery {
-  words: string[];
-  owner?: string;
-  tags: string[];
-  deployed?: boolean;
-  verified?: boolean;
-}
 
 /** SearchHit is one result row, with what a result card shows. */
 export interface SearchHit {

@@ -1,7 +1,7 @@
 import type { AppErrorDetail } from "../shared/app-error.ts";
 import { isAppError } from "../shared/app-error.ts";
 import type { ServerJsonArgument, ServerJsonKeyValue } from "./config-schema.ts";
-import type { ServerJson } from "./manifest-server-json.ts";
+import type { ServerJson } from "./server-json.ts";
 import { parseQualifiedName } from "./names.ts";
 
 // The official registry's own range detector (internal/validators), ported: a version must be exact.

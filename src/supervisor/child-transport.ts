@@ -1,6 +1,6 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import type { Lease } from "./supervisor.ts";
+import type { Lease } from "./lease.ts";
 
 /**
  * ChildTransport lets Hearth's own MCP client (the tool-list probe, the playground) talk to a

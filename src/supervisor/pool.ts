@@ -1,4 +1,5 @@
-import type { Lease, LaunchPlan } from "./supervisor.ts";
+import type { LaunchPlan } from "./launch-plan.ts";
+import type { Lease } from "./lease.ts";
 
 interface Pool {
   signature: string;

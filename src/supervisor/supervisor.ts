@@ -3,38 +3,20 @@ import { join } from "node:path";
 import { childEnds } from "../metrics/metrics.ts";
 import { AppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
-import { spawnChild, type Child, type ChildEndState } from "./child.ts";
+import { spawnChild, type Child } from "./child.ts";
 import { killAllChildren } from "./child-registry.ts";
 import { CgroupLimiter, type CgroupEnforcement, type CgroupSlot } from "./cgroup.ts";
+import type { LaunchPlan } from "./launch-plan.ts";
+import type { Lease } from "./lease.ts";
 import { limitHint } from "./limit-hints.ts";
 import { LogRing } from "./log-ring.ts";
 import { liveGroupMembers } from "./process-group.ts";
 import { signatureOf, WarmPools } from "./pool.ts";
 import { SharedChild } from "./shared-child.ts";
 import { workDirName } from "./session-root.ts";
-import { wrapCommand, type NetworkPolicy, type Protections, type ResourceLimits, type SandboxMode } from "./sandbox.ts";
+import { wrapCommand, type Protections, type SandboxMode } from "./sandbox.ts";
 
 const log = logger("supervisor");
-
-/** LaunchPlan is one child to start for a server: the exact argv/env (no shell) and what it may see. */
-export interface LaunchPlan {
-  serverKey: string;
-  argv: string[];
-  env: Record<string, string>;
-  packageDir: string;
-  network: NetworkPolicy;
-  maxSessions: number;
-  /** sessionPolicy `shared` lets one child serve up to maxSessions sessions of the same plan (see shared-child.ts). */
-  sessionPolicy?: "per-session" | "shared";
-  /** sandbox overrides the instance's --sandbox for this server (absent: the instance's mode). */
-  sandbox?: SandboxMode;
-  limits?: ResourceLimits;
-  /** browser shows the sandbox what a headless browser reads (preset browser; see sandbox.ts). */
-  browser?: boolean;
-  readOnlyPaths?: string[];
-  /** redact are secret config values: replaced in the child's logged stderr, in case it prints them. */
-  redact?: string[];
-}
 
 /** SupervisorOptions are instance-wide limits and where session work dirs live. */
 export interface SupervisorOptions {
@@ -46,15 +28,6 @@ export interface SupervisorOptions {
   maxMessageBytes?: number;
   /** logsFor returns the per-server ring the child's stderr and lifecycle go to. */
   logsFor?: (serverKey: string) => LogRing;
-}
-
-/** Lease is one child serving one client session; release ends it and deletes its work dir. */
-export interface Lease {
-  id: string;
-  serverKey: string;
-  child: Child;
-  sandboxed: boolean;
-  release(reason: string): Promise<ChildEndState>;
 }
 
 /** Supervisor spawns per-session children within limits and always cleans up after them. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { listAudit } from "../../src/audit/audit-log.ts";
-import { commandFromResult } from "../../src/bridge/smithery-launch.ts";
+import { commandFromResult } from "../../src/launch/smithery-command.ts";
 import { packFixture } from "../fixtures/installer/build.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import { descendantsOf } from "../helpers/processes.ts";

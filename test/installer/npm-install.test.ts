@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installRunSpec, startArgv, type InstallProgress } from "../../src/installer/installer.ts";
+import type { InstallProgress } from "../../src/installer/install-options.ts";
+import { installRunSpec, startArgv } from "../../src/installer/installer.ts";
 import type { RunSpec } from "../../src/registry/manifest.ts";
 import { isAppError } from "../../src/shared/app-error.ts";
 import { describeOnline } from "../helpers/online.ts";

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { installRunSpec, startArgv, type InstalledPackage } from "../../src/installer/installer.ts";
+import type { InstalledPackage } from "../../src/installer/installed-package.ts";
+import { installRunSpec, startArgv } from "../../src/installer/installer.ts";
 import type { RunSpec } from "../../src/registry/manifest.ts";
 import { BUN, packFixture, testRoot, type TestRoot } from "../fixtures/installer/build.ts";
 import { describeOnline } from "../helpers/online.ts";

@@ -127,7 +127,7 @@ describe("validateConfig", () => {
 
   it("returns the config with defaults filled in, leaving the input untouched", () => {
     const input = { apiKey: "k", region: "eu" };
-    expect(validateConfig(schema, input)).toEqual({ ok: true, value: { apiKey: "k", region: "eu", retries: 3 } });
+    expect<unknown>(validateConfig(schema, input)).toEqual({ ok: true, value: { apiKey: "k", region: "eu", retries: 3 } });
     expect(input).toEqual({ apiKey: "k", region: "eu" });
   });
 

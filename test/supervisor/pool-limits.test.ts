@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { detectProtections } from "../../src/supervisor/sandbox.ts";
-import { Supervisor, type LaunchPlan, type Lease } from "../../src/supervisor/supervisor.ts";
+import { Supervisor } from "../../src/supervisor/supervisor.ts";
+import type { LaunchPlan } from "../../src/supervisor/launch-plan.ts";
+import type { Lease } from "../../src/supervisor/lease.ts";
 import { descendantsOf, waitUntil } from "../helpers/processes.ts";
 import { tempDir } from "../helpers/temp.ts";
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { LogRing } from "../../src/supervisor/log-ring.ts";
 import { detectProtections } from "../../src/supervisor/sandbox.ts";
-import { Supervisor, type LaunchPlan } from "../../src/supervisor/supervisor.ts";
+import type { LaunchPlan } from "../../src/supervisor/launch-plan.ts";
+import { Supervisor } from "../../src/supervisor/supervisor.ts";
 import { tempDir } from "../helpers/temp.ts";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");

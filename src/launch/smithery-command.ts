@@ -1,15 +1,12 @@
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import type { Deployment } from "../deploy/deployments.ts";
-import { withDefaults } from "../deploy/settings.ts";
-import type { AppContext } from "../http/context.ts";
 import { evaluateCommandFunction, type CommandFunctionResult } from "../installer/command-function.ts";
 import type { VersionRow } from "../registry/catalog.ts";
-import type { NormalisedManifest } from "../registry/manifest.ts";
-import { redactValues } from "../secrets/mask.ts";
-import { AppError, isAppError } from "../shared/app-error.ts";
-import type { LaunchPlan } from "../supervisor/supervisor.ts";
-import { launchPlanFor, planWithSettings, secretsOf } from "./launch-plan.ts";
+import type { TypedConfig } from "../registry/config-schema.ts";
+import { redactedError } from "../secrets/redacted-error.ts";
+import { AppError } from "../shared/app-error.ts";
+import type { SandboxMode } from "../supervisor/sandbox.ts";
+import { secretsOf } from "./launch-plan.ts";
 
 // A commandFunction is a function of the config: the same config gives the same command, so a
 // session with a config seen before skips the throwaway child. Bounded, oldest out first.
@@ -17,22 +14,22 @@ const MAX_CACHED = 256;
 const cache = new Map<string, CommandFunctionResult>();
 
 /**
- * resolveLaunchPlan is launchPlanFor for every kind of server: a smithery.yaml server's start
- * command comes from its commandFunction, evaluated with the session's config in a sandboxed
- * throwaway child (src/installer/command-function.ts, 2 s timeout); a function that throws, loops
- * or returns junk is an `invalid` AppError (422 to a client, a failed deploy at the probe).
+ * smitheryCommand is a smithery.yaml server's start command for one config: its commandFunction,
+ * evaluated in a sandboxed throwaway child (src/installer/command-function.ts, 2 s timeout); a
+ * function that throws, loops or returns junk is an `invalid` AppError (422 to a client, a failed
+ * deploy at the probe), with the config's secrets taken out of it.
  */
-export async function resolveLaunchPlan(ctx: AppContext, serverKey: string, deployment: Deployment, version: VersionRow, config: Record<string, unknown>): Promise<LaunchPlan> {
-  const runs = (version.manifest as NormalisedManifest).runs;
-  if (runs?.kind !== "smithery-function") return launchPlanFor(serverKey, deployment, version, config);
-  const installed = deployment.installed;
-  if (!installed?.packageRoot) throw new AppError("unavailable", `${serverKey} has no installed package yet; deploy it again`);
+export async function smitheryCommand(
+  source: string,
+  version: VersionRow,
+  config: TypedConfig,
+  opts: { runtime: string; sandbox: SandboxMode },
+): Promise<CommandFunctionResult> {
   const key = `${version.id}:${JSON.stringify(config)}`;
   let result = cache.get(key);
   if (!result) {
-    const mode = withDefaults(deployment.settings).sandbox ?? ctx.config.sandbox;
     try {
-      result = await evaluateCommandFunction(runs.source, config, { runtime: process.execPath, sandbox: { mode } });
+      result = await evaluateCommandFunction(source, config, { runtime: opts.runtime, sandbox: { mode: opts.sandbox } });
     } catch (e) {
       // What the function threw or printed may quote the config; its secrets never leave in an error.
       throw redactedError(e, secretsOf(version, config));
@@ -40,17 +37,7 @@ export async function resolveLaunchPlan(ctx: AppContext, serverKey: string, depl
     cache.set(key, result);
     if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   }
-  const { argv, env } = commandFromResult(result, installed.packageRoot, process.execPath);
-  return planWithSettings(serverKey, deployment, installed.dir, argv, env, secretsOf(version, config));
-}
-
-/** redactedError is e with the given secret values replaced in its message and details. */
-export function redactedError(e: unknown, secrets: string[]): unknown {
-  if (!isAppError(e) || secrets.length === 0) return e;
-  return new AppError(e.code, redactValues(e.message, secrets), {
-    details: e.details.map((d) => ({ ...d, message: redactValues(d.message, secrets) })),
-    extra: JSON.parse(redactValues(JSON.stringify(e.extra), secrets.map((v) => JSON.stringify(v).slice(1, -1)))) as Record<string, unknown>,
-  });
+  return result;
 }
 
 /**
