@@ -21,9 +21,12 @@ export interface Launcher {
 export function selfLauncher(): Launcher {
   if (/\$bunfs|~BUN/.test(import.meta.url)) return { command: process.execPath, args: [] };
   const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+  // Bun reads tsconfig.json (the JSX runtime of views/) from its working directory, and an IDE starts
+  // the entry from its own: name the checkout's tsconfig, or every view fails to load.
+  const tsconfig = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
   return {
     command: process.execPath,
-    args: [main],
+    args: ["--tsconfig-override", tsconfig, main],
     note: `this Hearth runs from source, so the entry runs bun with ${main}; for an entry that survives moving the checkout, build the binary (bun run build makes dist/hearth) and run install from it`,
   };
 }

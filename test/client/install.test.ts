@@ -19,6 +19,7 @@ import { serverJson } from "../helpers/registry.ts";
 import { tempDir } from "../helpers/temp.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
+const TSCONFIG = join(import.meta.dir, "../../tsconfig.json");
 let h: HostedInstance;
 const dirs: { cleanup(): void }[] = [];
 beforeAll(async () => {
@@ -81,7 +82,7 @@ function keyRow(entry: unknown) {
   return listApiKeys(h.ctx.dbh.db).find((k) => key.startsWith(`hth_${k.prefix}_`));
 }
 const mode = (file: string) => statSync(file).mode & 0o777;
-const SELF = [process.execPath, MAIN];
+const SELF = [process.execPath, "--tsconfig-override", TSCONFIG, MAIN];
 
 function read(id: ClientId, file: string): Record<string, Record<string, Record<string, unknown>>> {
   const text = readFileSync(file, "utf8");
@@ -103,7 +104,7 @@ describe("hearth install --client", () => {
       const entry = doc[c.section]!.echo as Record<string, unknown>;
       const row = keyRow(entry);
       if (c.urlField) expect(entry[c.urlField]).toBe(`${h.server.url}/io.github.test/echo/mcp`);
-      else expect(entry).toEqual({ command: process.execPath, args: [MAIN, "connect", `${h.server.url}/io.github.test/echo`, "--key", expect.stringMatching(KEY)] });
+      else expect(entry).toEqual({ command: process.execPath, args: ["--tsconfig-override", TSCONFIG, MAIN, "connect", `${h.server.url}/io.github.test/echo`, "--key", expect.stringMatching(KEY)] });
       if (c.id === "codex") expect(entry.bearer_token_env_var).toBe("HEARTH_API_KEY");
       else if (c.urlField) expect(entry.headers).toEqual({ Authorization: expect.stringMatching(/^Bearer hth_/) });
       expect(JSON.stringify(entry)).not.toContain(h.key);
@@ -166,10 +167,11 @@ describe("hearth install --client", () => {
     const env = { HOME: home() };
     expect(await install("windsurf", env, "--stdio")).toBe(0);
     const entry = read("windsurf", fileOf("windsurf", env)).mcpServers!.echo as { command: string; args: string[] };
-    // From source: bun and src/main.ts by absolute path, so the IDE needs no hearth on its PATH.
-    expect([entry.command, entry.args[0]]).toEqual(SELF);
+    // From source: bun and src/main.ts by absolute path, so the IDE needs no hearth on its PATH; the
+    // client starts it from another working directory (here HOME), as IDEs do.
+    expect([entry.command, ...entry.args.slice(0, 3)]).toEqual(SELF);
     const client = new Client({ name: "ide", version: "1" });
-    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: process.env.PATH ?? "/usr/bin", HOME: env.HOME }, stderr: "pipe" }));
+    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, cwd: env.HOME, env: { PATH: process.env.PATH ?? "/usr/bin", HOME: env.HOME }, stderr: "pipe" }));
     expect((await client.listTools()).tools.map((t) => t.name)).toContain("echo");
     await client.close();
   });
@@ -181,7 +183,7 @@ describe("hearth install --client", () => {
     const url = new URL(read("gemini-cli", fileOf("gemini-cli", env)).mcpServers!.typed!.httpUrl as string);
     expect(JSON.parse(Buffer.from(url.searchParams.get("config")!, "base64url").toString())).toEqual({ PORT: 8080 });
     expect(await quietly(["install", "io.github.test/echo", "--client", "claude", "--url", h.server.url, "--key", h.key, "--profile", "p1"], env)).toBe(0);
-    expect(read("claude", fileOf("claude", env)).mcpServers!.echo!.args).toEqual([MAIN, "connect", `${h.server.url}/io.github.test/echo`, "--key", expect.stringMatching(KEY), "--profile", "p1"]);
+    expect(read("claude", fileOf("claude", env)).mcpServers!.echo!.args).toEqual(["--tsconfig-override", TSCONFIG, MAIN, "connect", `${h.server.url}/io.github.test/echo`, "--key", expect.stringMatching(KEY), "--profile", "p1"]);
   });
 
   it("refuses to replace an entry of the same name that Hearth didn't write, unless --force", async () => {

@@ -8,6 +8,7 @@ import { adminWithKey } from "../helpers/registry.ts";
 import { form, publish } from "./ui-helpers.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
+const TSCONFIG = join(import.meta.dir, "../../tsconfig.json");
 let t: ReturnType<typeof testApp>;
 afterEach(() => t?.close());
 
@@ -122,7 +123,7 @@ describe("client entries", () => {
     }
     const desktop = JSON.parse(c.snippets.find((x) => x.id === "claude-desktop")!.text);
     // Run from source here: bun and src/main.ts by absolute path, never a bare `hearth` the IDE may not find.
-    expect(desktop.mcpServers["git-hub"]).toEqual({ command: process.execPath, args: [MAIN, "connect", "https://h.example/acme/git-hub", "--key", KEY_PLACEHOLDER, "--config", encodeConfig({ token: "a'b" })] });
+    expect(desktop.mcpServers["git-hub"]).toEqual({ command: process.execPath, args: ["--tsconfig-override", TSCONFIG, MAIN, "connect", "https://h.example/acme/git-hub", "--key", KEY_PLACEHOLDER, "--config", encodeConfig({ token: "a'b" })] });
     expect(c.snippets.find((x) => x.id === "claude-desktop")!.where).toContain("this Hearth runs from source");
     const vscode = JSON.parse(c.snippets.find((x) => x.id === "vscode")!.text);
     expect(vscode.servers["git-hub"]).toMatchObject({ type: "http", url: c.httpUrl, headers: { Authorization: `Bearer ${KEY_PLACEHOLDER}` } });
@@ -138,7 +139,7 @@ describe("client entries", () => {
   });
 
   it("from source, the launcher is bun and src/main.ts by absolute path, with a note saying so", () => {
-    expect(selfLauncher()).toEqual({ command: process.execPath, args: [MAIN], note: expect.stringContaining("runs from source") });
+    expect(selfLauncher()).toEqual({ command: process.execPath, args: ["--tsconfig-override", TSCONFIG, MAIN], note: expect.stringContaining("runs from source") });
   });
 
   it("writes Codex's TOML with the key in an environment variable", () => {
