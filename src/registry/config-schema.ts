@@ -13,6 +13,7 @@ import {
 import type { JsonSchemaObject } from "./manifest.ts";
 import { isPlainObject, setOwn } from "./manifest-input.ts";
 import { isSecretField } from "../secrets/secret-field.ts";
+import { maskValue } from "../secrets/mask.ts";
 
 /** ServerJsonInput is a server.json Input (camelCase), as the schema has already checked it. */
 export interface ServerJsonInput {
@@ -272,17 +273,19 @@ function valueAt(root: unknown, pointer: string): unknown {
 // A value is redacted when its own setting is secret or it sits inside one that is. Array items
 // are judged by the marks on `items` (names are judged where they are: the array's own name
 // makes no string of it secret, as everywhere else); what the schema doesn't describe, by name.
-function isSecretAt(schema: JsonSchemaObject, pointer: string): boolean {
+// A value that is not itself secret but holds settings (the whole config, a nested object, an
+// array of them) is shown with the secrets inside it masked.
+function redactedAt(schema: JsonSchemaObject, pointer: string, received: unknown): unknown {
   let s: unknown = schema;
   let name: string | undefined;
   for (const seg of segments(pointer)) {
-    if (name !== undefined && isSecretField(name, s)) return true;
+    if (name !== undefined && isSecretField(name, s)) return "[redacted]";
     const props = isPlainObject(s) ? s["properties"] : undefined;
     if (isPlainObject(props) && Object.hasOwn(props, seg)) [s, name] = [props[seg], seg];
     else if (isPlainObject(s) && isPlainObject(s["items"]) && /^\d+$/.test(seg)) [s, name] = [s["items"], ""];
     else [s, name] = [undefined, seg];
   }
-  return name !== undefined && isSecretField(name, s);
+  return name !== undefined && isSecretField(name, s) ? "[redacted]" : maskValue(s, received);
 }
 
 /** validateConfig checks a config against a configSchema with ajv and reports Smithery-style errors. */
@@ -299,7 +302,7 @@ export function validateConfig(schema: JsonSchemaObject, config: unknown): Confi
       const d = describeSchemaError(e);
       const received = d.keyword === "required" ? undefined : valueAt(config, d.pointer);
       const out: ConfigError = { param: segments(d.pointer).join("."), pointer: d.pointer, reason: d.predicate };
-      if (received !== undefined) out.received = isSecretAt(schema, d.pointer) ? "[redacted]" : received;
+      if (received !== undefined) out.received = redactedAt(schema, d.pointer, received);
       return out;
     },
   );

@@ -70,9 +70,29 @@ async function registryGet(url: string, o: NpmSourceOptions, accept = "applicati
   }
 }
 
+// The body is read in chunks and dropped at the limit: a registry (or a proxy in its place) that
+// sends an endless document must not fill Hearth's memory before the size is checked.
+async function boundedText(r: Response, what: string): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    for await (const chunk of r.body ?? []) {
+      bytes += chunk.length;
+      if (bytes > MAX_DOC_BYTES) {
+        await r.body?.cancel().catch(() => undefined);
+        throw new AppError("too_large", `${what} is over ${MAX_DOC_BYTES} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError("unavailable", `the npm registry stopped sending ${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function readJson(r: Response, what: string): Promise<Record<string, unknown>> {
-  const text = await r.text();
-  if (text.length > MAX_DOC_BYTES) throw new AppError("too_large", `${what} is over ${MAX_DOC_BYTES} bytes`);
+  const text = await boundedText(r, what);
   try {
     const doc = JSON.parse(text) as unknown;
     if (doc && typeof doc === "object" && !Array.isArray(doc)) return doc as Record<string, unknown>;

@@ -18,10 +18,21 @@ export function maskSecrets(schema: JsonSchemaObject | undefined, config: Obj): 
   const out: Obj = {};
   for (const [k, v] of Object.entries(config)) {
     const sub = Object.hasOwn(props, k) ? props[k] : undefined;
-    const value = isSecretField(k, sub) ? SECRET_MASK : isObj(v) ? maskSecrets(sub as JsonSchemaObject | undefined, v) : v;
+    const value = isSecretField(k, sub) ? SECRET_MASK : maskValue(sub, v);
     Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/**
+ * maskValue masks the secrets inside any config value: an object's settings, and the items of an
+ * array (judged by the marks on its `items`, as a 422 judges them). Anything else is shown as is.
+ */
+export function maskValue(schema: unknown, value: unknown): unknown {
+  if (isObj(value)) return maskSecrets(isObj(schema) ? schema : undefined, value);
+  if (!Array.isArray(value)) return value;
+  const items = isObj(schema) && isObj(schema["items"]) ? schema["items"] : undefined;
+  return value.map((v) => (isSecretField("", items) ? SECRET_MASK : maskValue(items, v)));
 }
 
 /** secretValues lists the secret strings in a config (to prove in tests and logs they never leak). */

@@ -152,3 +152,34 @@ describe.skipIf(!online)(`hearth publish npm: against the real registry${offline
     expect(count()).toBe(before);
   });
 });
+
+describe("serverJsonFromNpm bounds what it reads", () => {
+  let registry: ReturnType<typeof Bun.serve>;
+  beforeAll(() => {
+    // A registry that answers a version document with a body that never ends.
+    registry = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => {
+        const chunk = new TextEncoder().encode(`"${"x".repeat(64 * 1024)}",`);
+        let timer: Timer | undefined;
+        const body = new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(new TextEncoder().encode("["));
+            timer = setInterval(() => c.enqueue(chunk), 1);
+          },
+          cancel() {
+            clearInterval(timer);
+          },
+        });
+        return new Response(body, { headers: { "content-type": "application/json" } });
+      },
+    });
+  });
+  afterAll(() => registry.stop(true));
+
+  it("stops reading a metadata document at its size limit instead of buffering it whole", async () => {
+    const e = await refusal(serverJsonFromNpm(parseNpmSpec("endless@1.0.0"), { registry: `http://127.0.0.1:${registry.port}`, passEnv: {}, timeoutMs: 5000 }));
+    expect(isAppError(e) && e.code).toBe("too_large");
+  });
+});

@@ -75,3 +75,44 @@ describe("a setting is treated the same by the form, the profile mask, publish a
     expect(maskSecrets(nested, { auth: { token: "ghp_short" } })).toEqual({ auth: { token: SECRET_MASK } });
   });
 });
+
+describe("a 422 that echoes a whole object does not echo the secrets inside it", () => {
+  const schema: JsonSchemaObject = annotateSecrets({
+    type: "object",
+    minProperties: 2,
+    properties: {
+      apiKey: { type: "string" },
+      auth: { type: "object", minProperties: 2, properties: { token: { type: "string" } } },
+      servers: { type: "array", maxItems: 1, items: { type: "object", properties: { url: { type: "string" }, token: { type: "string" } } } },
+    },
+  });
+  const received = (config: Record<string, unknown>, param: string) => {
+    const r = validateConfig(schema, config);
+    return JSON.stringify(r.ok ? null : r.errors.find((e) => e.param === param)?.received);
+  };
+
+  it("a failure of the whole config (minProperties) masks its apiKey", () => {
+    const shown = received({ apiKey: "sk-live-root-secret" }, "");
+    expect(shown).toContain("apiKey");
+    expect(shown).not.toContain("sk-live-root-secret");
+  });
+
+  it("a failure of a nested object masks the token inside it", () => {
+    const shown = received({ apiKey: "x", auth: { token: "ghp_nested_secret" } }, "auth");
+    expect(shown).toContain("token");
+    expect(shown).not.toContain("ghp_nested_secret");
+  });
+
+  it("a failure of an array masks the tokens in its items", () => {
+    const shown = received({ apiKey: "x", servers: [{ url: "https://a", token: "tok_in_array_1" }, { url: "https://b", token: "tok_in_array_2" }] }, "servers");
+    expect(shown).toContain("https://a");
+    expect(shown).not.toContain("tok_in_array");
+  });
+});
+
+describe("a profile mask reaches into arrays", () => {
+  it("masks the token of each item of an array of objects", () => {
+    const schema: JsonSchemaObject = { type: "object", properties: { servers: { type: "array", items: { type: "object", properties: { url: { type: "string" }, token: { type: "string" } } } } } };
+    expect(maskSecrets(schema, { servers: [{ url: "https://a", token: "tok_1" }] })).toEqual({ servers: [{ url: "https://a", token: SECRET_MASK }] });
+  });
+});
