@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runHearth, startHearth } from "../helpers/hearth-process.ts";
 import { tempDir } from "../helpers/temp.ts";
@@ -50,5 +50,22 @@ describe("the compiled binary, alone in an empty directory", () => {
     const r = await runHearth(["admin", "create", "--data", data, "--email", "bin@example.com", "--password", "binary password"], { cmd: [binary] });
     expect(r.code).toBe(0);
     expect((await runHearth(["version"], { cmd: [binary] })).stdout).toContain("hearth ");
+  });
+  it("names itself by absolute path in the Connect tab's stdio entries, so an IDE needs no hearth on its PATH", async () => {
+    const data = join(lonely.path, "connect-data");
+    expect((await runHearth(["admin", "create", "--data", data, "--email", "bin@example.com", "--password", "binary password"], { cmd: [binary] })).code).toBe(0);
+    const manifest = join(lonely.path, "server.json");
+    const pkg = { registryType: "npm", identifier: "@bin/echo", version: "1.0.0", transport: { type: "stdio" } };
+    writeFileSync(manifest, JSON.stringify({ name: "io.github.bin/echo", description: "Echo", version: "1.0.0", packages: [pkg] }));
+    expect((await runHearth(["publish", manifest, "--data", data], { cmd: [binary] })).code).toBe(0);
+    const h = await startHearth({ data, cmd: [binary], cwd: join(lonely.path, "cwd"), env: { PATH: "/nonexistent" } });
+    try {
+      const page = await (await fetch(`${h.url}/io.github.bin/echo/connect`)).text();
+      // The snippet is JSON inside the page, escaped: the binary's path and then `connect`.
+      expect(page).toContain(`&quot;command&quot;: &quot;${binary}&quot;`);
+      expect(page).not.toContain("&quot;command&quot;: &quot;hearth&quot;");
+    } finally {
+      expect(await h.stop()).toBe(0);
+    }
   });
 });
