@@ -18,6 +18,15 @@ function malformed(text: string, why: string): AppError {
   return new AppError("invalid", `${JSON.stringify(text.slice(0, 120))} is not an npm package: ${why}`);
 }
 
+// A page URL's escapes may be broken (`%E0`): that is the user's typo, not a server error.
+function decodedOrRefused(input: string, part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw malformed(input, "its URL has a broken %-escape");
+  }
+}
+
 /** parseNpmSpec reads `[npm:]name[@version|@tag]` or an npmjs.com package URL, refusing anything else. */
 export function parseNpmSpec(input: string): NpmSpec {
   const text = input.trim();
@@ -26,8 +35,8 @@ export function parseNpmSpec(input: string): NpmSpec {
   let name: string;
   let version: string | undefined;
   if (page) {
-    name = decodeURIComponent(page[1]!);
-    version = page[2] && decodeURIComponent(page[2]);
+    name = decodedOrRefused(input, page[1]!);
+    version = page[2] && decodedOrRefused(input, page[2]);
   } else {
     const bare = text.replace(/^npm:/, "");
     const at = bare.indexOf("@", bare.startsWith("@") ? 1 : 0);

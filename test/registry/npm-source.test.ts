@@ -33,7 +33,7 @@ describe("parseNpmSpec", () => {
   ];
   for (const [text, want] of ok) it(`reads ${JSON.stringify(text)}`, () => expect(parseNpmSpec(text)).toEqual(want));
 
-  const bad = ["", "npm:", "pkg@", "@scope/pkg@", "@../x", "../../etc/passwd", "http://169.254.169.254/latest", "a b", "pkg@^1.0.0", "pkg@1.0.0/../../x", ".hidden", "node_modules", "@scope/", "Pkg Name"];
+  const bad = ["", "npm:", "pkg@", "@scope/pkg@", "@../x", "../../etc/passwd", "http://169.254.169.254/latest", "a b", "pkg@^1.0.0", "pkg@1.0.0/../../x", ".hidden", "node_modules", "@scope/", "Pkg Name", "https://www.npmjs.com/package/%E0", "https://www.npmjs.com/package/ok/v/%ZZ"];
   for (const text of bad) {
     it(`refuses ${JSON.stringify(text)} with a sentence, not a stack`, () => {
       let err: unknown;
