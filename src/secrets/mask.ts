@@ -35,12 +35,19 @@ export function maskValue(schema: unknown, value: unknown): unknown {
   return value.map((v) => (isSecretField("", items) ? SECRET_MASK : maskValue(items, v)));
 }
 
+// Every string inside a secret value: a child prints an array's keys one by one, not as JSON.
+function stringsIn(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(stringsIn);
+  return isObj(v) ? Object.values(v).flatMap(stringsIn) : [];
+}
+
 /** secretValues lists the secret strings in a config (to prove in tests and logs they never leak). */
 export function secretValues(schema: JsonSchemaObject | undefined, config: Obj): string[] {
   const props = isObj(schema?.["properties"]) ? (schema["properties"] as Obj) : {};
   return Object.entries(config).flatMap(([k, v]) => {
     const sub = Object.hasOwn(props, k) ? props[k] : undefined;
-    if (isSecretField(k, sub)) return typeof v === "string" ? [v] : [JSON.stringify(v)];
+    if (isSecretField(k, sub)) return [...stringsIn(v), ...(typeof v === "string" ? [] : [JSON.stringify(v)])];
     return isObj(v) ? secretValues(sub as JsonSchemaObject | undefined, v) : [];
   });
 }

@@ -3,9 +3,10 @@
 //
 // The rule: a setting is secret when its schema marks it (`x-secret`, `writeOnly` or `secret`
 // true, which is what a manifest's isSecret/sensitive becomes, or `format: "password"`); failing
-// that, when it can hold a free string (type string or no type; not an enum, whose values the
-// schema publishes anyway) and its name reads like a credential. Numbers, booleans, objects and
-// arrays are never secret by name alone: a numeric `maxTokens` is a budget, not a token.
+// that, when its name reads like a credential and it can hold one: a free string (type string or
+// no type; not an enum or const, whose values the schema publishes anyway), or an object or array,
+// which then is secret whole (`credentials: {user, pass}`, `apiKeys: ["sk-…"]`). Numbers and
+// booleans are never secret by name alone: a numeric `maxTokens` is a budget, not a token.
 
 // "tokens" (a count: maxTokens, num_tokens) and "tokenizer" are not credentials; "token" is.
 const SECRET_NAME = /(api[-_]?key|access[-_]?key|private[-_]?key|token(?!s|iz)|secret|password|passwd|pwd|credential)/i;
@@ -18,15 +19,19 @@ function isMarkedSecret(schema: unknown): boolean {
   return isObj(schema) && (schema["x-secret"] === true || schema["writeOnly"] === true || schema["secret"] === true || schema["format"] === "password");
 }
 
-// A schema without a type (or none at all) may hold a string; a type list may include one.
-function mayHoldFreeString(schema: unknown): boolean {
+// Only numbers and booleans (and enums/consts, published by the schema) can't carry a credential.
+const HOLDS_CREDENTIAL = new Set(["string", "object", "array"]);
+
+// A schema without a type (or none at all) may hold a credential; a type list may include such a type.
+function mayHoldCredential(schema: unknown): boolean {
   if (!isObj(schema)) return true;
   if (Array.isArray(schema["enum"]) || schema["const"] !== undefined) return false;
   const t = schema["type"];
-  return t === undefined || t === "string" || (Array.isArray(t) && t.includes("string"));
+  if (t === undefined) return true;
+  return (Array.isArray(t) ? t : [t]).some((x) => typeof x === "string" && HOLDS_CREDENTIAL.has(x));
 }
 
 /** isSecretField says a setting called `name` with this schema (undefined when the schema doesn't describe it) holds a credential. */
 export function isSecretField(name: string, schema: unknown): boolean {
-  return isMarkedSecret(schema) || (mayHoldFreeString(schema) && SECRET_NAME.test(name));
+  return isMarkedSecret(schema) || (mayHoldCredential(schema) && SECRET_NAME.test(name));
 }

@@ -20,6 +20,8 @@ export interface Field {
   description?: string;
   required: boolean;
   kind: FieldKind;
+  /** secret: the setting holds a credential (src/secrets/secret-field.ts), or sits inside one; never echoed back. */
+  secret: boolean;
   /** options of an enum, each with the exact value it stands for. */
   options?: { value: string; label: string; data: unknown }[];
   defaultValue?: unknown;
@@ -78,25 +80,25 @@ function exampleOf(s: Schema, depth = 0): unknown {
   return "…";
 }
 
-function kindOf(key: string, s: Schema, depth: number): FieldKind {
+function kindOf(key: string, s: Schema, depth: number, secret: boolean): FieldKind {
   if (Array.isArray(s.enum) && s.enum.length > 0) return "enum";
   const t = Array.isArray(s.type) ? s.type.filter((x) => x !== "null") : [s.type];
   const type = t.length === 1 ? t[0] : undefined;
   if (type === "object" || (type === undefined && isObj(s.properties))) {
     return depth < MAX_DEPTH && isObj(s.properties) && Object.keys(s.properties).length > 0 ? "group" : "json";
   }
-  if (type === "string") return isSecretField(key, s) ? "secret" : "text";
+  if (type === "string") return secret ? "secret" : "text";
   if (type === "number") return "number";
   if (type === "integer") return "integer";
   if (type === "boolean") return "boolean";
-  if (type === undefined && !s.anyOf && !s.oneOf && !s.allOf) return isSecretField(key, s) ? "secret" : "text";
+  if (type === undefined && !s.anyOf && !s.oneOf && !s.allOf) return secret ? "secret" : "text";
   return "json";
 }
 
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
 /** fieldsFor turns an object schema's properties into fields named `${prefix}${path}`. */
-export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = { left: MAX_FIELDS }): Field[] {
+export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = { left: MAX_FIELDS }, inSecret = false): Field[] {
   if (!isObj(schema) || !isObj(schema.properties)) return [];
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
   const out: Field[] = [];
@@ -104,7 +106,8 @@ export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = {
     if (budget.left-- <= 0) break;
     const s: Schema = unwrapNullable(isObj(raw) ? raw : {});
     const name = `${prefix}${key}`;
-    const kind = kindOf(key, s, depth);
+    const secret = inSecret || isSecretField(key, s);
+    const kind = kindOf(key, s, depth, secret);
     const examples = Array.isArray(s.examples) ? s.examples : [];
     const f: Field = {
       key,
@@ -114,6 +117,7 @@ export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = {
       description: typeof s.description === "string" ? s.description : undefined,
       required: required.has(key),
       kind,
+      secret,
       defaultValue: s.default,
       placeholder: s.default !== undefined ? show(s.default) : examples.length ? show(examples[0]) : undefined,
       min: realBound(s.minimum),
@@ -121,7 +125,7 @@ export function fieldsFor(schema: unknown, prefix: string, depth = 0, budget = {
     };
     if (kind === "json" && f.placeholder === undefined) f.placeholder = `e.g. ${JSON.stringify(exampleOf(s))}`;
     if (kind === "enum") f.options = (s.enum as unknown[]).slice(0, 500).map((v) => ({ value: show(v), label: show(v), data: v }));
-    if (kind === "group") f.children = fieldsFor(s, `${name}.`, depth + 1, budget);
+    if (kind === "group") f.children = fieldsFor(s, `${name}.`, depth + 1, budget, secret);
     out.push(f);
   }
   return out;
@@ -167,7 +171,7 @@ export function readFields(fields: Field[], form: FormData): FormValues {
       }
       const v = f.kind === "boolean" ? booleanRaw(f, form.getAll(f.name)) : form.get(f.name);
       const raw = typeof v === "string" ? v : "";
-      if (f.kind !== "secret" && raw !== "") out.echo[f.name] = raw;
+      if (!f.secret && raw !== "") out.echo[f.name] = raw;
       const r = readField(f, raw);
       if (!r) continue;
       if (r.ok) Object.defineProperty(target, f.key, { value: r.value, enumerable: true, writable: true, configurable: true });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "bun:test";
 import { annotateSecrets, validateConfig } from "../../src/registry/config-schema.ts";
 import type { JsonSchemaObject } from "../../src/registry/manifest.ts";
-import { maskSecrets, SECRET_MASK } from "../../src/secrets/mask.ts";
+import { maskSecrets, SECRET_MASK, secretValues } from "../../src/secrets/mask.ts";
 import { isSecretField } from "../../src/secrets/secret-field.ts";
-import { fieldsFor } from "../../src/ui/schema-fields.ts";
+import { fieldsFor, readFields } from "../../src/ui/schema-fields.ts";
 
 // name, schema (undefined: the schema doesn't describe the setting), secret?
 const TABLE: [string, unknown, boolean][] = [
@@ -24,8 +24,11 @@ const TABLE: [string, unknown, boolean][] = [
   ["tokenizer", { type: "string" }, false],
   ["tokenLimit", { type: "integer" }, false],
   ["apiKey", { type: "boolean" }, false],
-  ["apiKeys", { type: "array", items: { type: "string" } }, false],
-  ["secretStore", { type: "object", properties: {} }, false],
+  ["apiKeys", { type: "array", items: { type: "string" } }, true],
+  ["secretStore", { type: "object", properties: {} }, true],
+  ["credentials", { type: "object", properties: { user: { type: "string" }, pass: { type: "string" } } }, true],
+  ["password", { type: "integer" }, false],
+  ["tags", { type: "array", items: { type: "string" } }, false],
   ["tokenType", { type: "string", enum: ["bearer", "basic"] }, false],
   ["model", { type: "string" }, false],
   ["keyboardLayout", { type: "string" }, false],
@@ -114,5 +117,40 @@ describe("a profile mask reaches into arrays", () => {
   it("masks the token of each item of an array of objects", () => {
     const schema: JsonSchemaObject = { type: "object", properties: { servers: { type: "array", items: { type: "object", properties: { url: { type: "string" }, token: { type: "string" } } } } } };
     expect(maskSecrets(schema, { servers: [{ url: "https://a", token: "tok_1" }] })).toEqual({ servers: [{ url: "https://a", token: SECRET_MASK }] });
+  });
+});
+
+describe("a credential-named object or array is secret whole", () => {
+  const schema: JsonSchemaObject = {
+    type: "object",
+    properties: {
+      apiKeys: { type: "array", items: { type: "string" }, maxItems: 1 },
+      credentials: { type: "object", properties: { user: { type: "string" }, pass: { type: "string", maxLength: 2 } } },
+    },
+  };
+  const config = { apiKeys: ["sk-AAA", "sk-BBB"], credentials: { user: "u", pass: "hunter2" } };
+
+  it("is masked whole in profiles and listed for redaction string by string", () => {
+    expect(maskSecrets(schema, config)).toEqual({ apiKeys: SECRET_MASK, credentials: SECRET_MASK });
+    expect(secretValues(schema, config)).toEqual(expect.arrayContaining(["sk-AAA", "sk-BBB", "u", "hunter2"]));
+  });
+
+  it("is never echoed by the form, and its strings are password inputs", () => {
+    const fields = fieldsFor(schema, "config.");
+    expect(fields.find((f) => f.key === "credentials")?.children?.find((f) => f.key === "pass")?.kind).toBe("secret");
+    const form = new FormData();
+    form.set("config.apiKeys", JSON.stringify(config.apiKeys));
+    form.set("config.credentials.user", "u");
+    form.set("config.credentials.pass", "hunter2");
+    const read = readFields(fields, form);
+    expect(read.value).toEqual(config);
+    expect(read.echo).toEqual({});
+  });
+
+  it("is redacted in a 422", () => {
+    const r = validateConfig(schema, config);
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).not.toContain("sk-AAA");
+    expect(JSON.stringify(r)).not.toContain("hunter2");
   });
 });
