@@ -1,10 +1,10 @@
 import { logger } from "../shared/log.ts";
 import { EventRing } from "./event-ring.ts";
 import { jsonReply, rpcError } from "./http-replies.ts";
-import { childGoneMessage, errorFrame, logNotification, type JsonRpcId } from "./relay.ts";
+import { childGoneMessage, errorFrame, logNotification, type JsonRpcId } from "../relay/frames.ts";
 import { classifyChildMessage, type ProgressToken } from "./child-message.ts";
 import type { OpenedSession } from "./session-open.ts";
-import { armDeadline, MAX_TIMER_MS } from "./session-timing.ts";
+import { armDeadline, MAX_TIMER_MS } from "../relay/session-timing.ts";
 import { SseSink } from "./sse-sink.ts";
 
 const log = logger("bridge.http");
@@ -87,7 +87,7 @@ export class HttpSession {
     const child = opened.lease.child;
     this.unsubscribe = child.on("message", (line) => this.fromChild(line));
     void child.ended.then(() => {
-      const gone = childGoneMessage(opened);
+      const gone = childGoneMessage(opened.lease.child);
       this.end("the server process ended", { error: { message: gone.message, data: { stderrTail: gone.stderrTail } } });
     });
     this.armIdle(opened.idleTimeoutMs);

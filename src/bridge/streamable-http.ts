@@ -10,12 +10,12 @@ import { MAX_MESSAGE_BYTES } from "./hosting.ts";
 import { rpcError } from "./http-replies.ts";
 import type { ProgressToken } from "./child-message.ts";
 import { HttpSession, type HttpSessionLimits } from "./http-session.ts";
-import { RESTART_ERROR, RESTART_NOTICE } from "./open-sessions.ts";
+import { RESTART_ERROR, RESTART_NOTICE } from "../relay/open-sessions.ts";
 import { corsHeaders, preflight, rebindingRefusal } from "./origin-guard.ts";
-import { inspectClientFrame, type JsonRpcId } from "./relay.ts";
+import { inspectClientFrame, type JsonRpcId } from "../relay/frames.ts";
 import { serverNameFromPath } from "./path-name.ts";
 import { canStillConnect, openSession, requireConnectPrincipal } from "./session-open.ts";
-import { ACCESS_RECHECK_MS } from "./session-timing.ts";
+import { ACCESS_RECHECK_MS } from "../relay/session-timing.ts";
 
 const MCP_PATH = /^\/([^/]+)\/([^/]+)\/mcp$/;
 // Below 2025-11-25 clients choke on the empty data of a priming event (the SDK gates it the same way).

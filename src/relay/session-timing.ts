@@ -1,4 +1,4 @@
-// Timing rules shared by the WebSocket and Streamable HTTP bridges, so the two transports can't drift.
+// Timing rules of every relayed session (WebSocket, Streamable HTTP, playground), so the transports can't drift.
 
 /**
  * ACCESS_RECHECK_MS is how long an open session trusts its last access check (key neither revoked
