@@ -1,4 +1,4 @@
-import type { JsonRpcId } from "./relay.ts";
+import type { JsonRpcId } from "../relay/frames.ts";
 
 /** ProgressToken is what a request names its progress notifications by. */
 export type ProgressToken = string | number;

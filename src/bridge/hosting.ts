@@ -6,7 +6,7 @@ import { LogRing } from "../supervisor/log-ring.ts";
 import { sessionRoot } from "../supervisor/session-root.ts";
 import { LogStore } from "../logs/log-store.ts";
 import { registerLiveGauges } from "../metrics/metrics.ts";
-import { OpenSessions } from "./open-sessions.ts";
+import { OpenSessions } from "../relay/open-sessions.ts";
 import { UsageCounter } from "./usage.ts";
 import { wsBridge } from "./ws.ts";
 import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";

@@ -1,4 +1,4 @@
-import { errorFrame } from "./relay.ts";
+import { errorFrame } from "../relay/frames.ts";
 
 /** rpcError is a transport-level refusal: an HTTP status with a JSON-RPC error that has no id, as the MCP spec allows. */
 export function rpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {

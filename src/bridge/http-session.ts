@@ -1,10 +1,11 @@
 import { logger } from "../shared/log.ts";
 import { EventRing } from "./event-ring.ts";
 import { jsonReply, rpcError } from "./http-replies.ts";
-import { childGoneMessage, errorFrame, logNotification, type JsonRpcId } from "./relay.ts";
+import type { ClientEnd, SessionEnd } from "../relay/client-end.ts";
+import { errorFrame, logNotification, type ClientFrame, type JsonRpcId } from "../relay/frames.ts";
+import { RelaySession, type RelayDeps } from "../relay/relay-session.ts";
 import { classifyChildMessage, type ProgressToken } from "./child-message.ts";
 import type { OpenedSession } from "./session-open.ts";
-import { armDeadline, MAX_TIMER_MS } from "./session-timing.ts";
 import { SseSink } from "./sse-sink.ts";
 
 const log = logger("bridge.http");
@@ -22,7 +23,7 @@ export interface HttpSessionLimits {
 
 /** ClientRequest is one JSON-RPC request from a POST, with what the session needs to answer it. */
 export interface ClientRequest {
-  id: JsonRpcId;
+  frame: Extract<ClientFrame, { kind: "request" }>;
   text: string;
   progressToken?: ProgressToken;
   /** json answers with one application/json body instead of an SSE stream. */
@@ -30,12 +31,6 @@ export interface ClientRequest {
   /** prime sends an id-only event first (clients of 2025-11-25 and later can resume from it). */
   prime: boolean;
   initialize?: boolean;
-}
-
-/** SessionEnd says why a session ends: an optional notice for the GET stream and the error in-flight requests get. */
-export interface SessionEnd {
-  notice?: string;
-  error: { message: string; data?: unknown };
 }
 
 // A stream is one logical SSE stream: 0 is the GET stream, every request gets its own. Its
@@ -54,25 +49,23 @@ function eventId(stream: number, seq: number): string {
 }
 
 /**
- * HttpSession is one Streamable HTTP session bridged to its own child: it relays client messages
- * to the child unchanged, puts each child message on the right SSE stream (or JSON reply) with an
- * id, keeps recent events for resumption, and ends exactly once, releasing the child.
+ * HttpSession is the Streamable HTTP end of one relayed session: it puts each child message on the
+ * right SSE stream (or JSON reply) with an id, keeps recent events for resumption, and routes
+ * progress; its RelaySession owns the lifecycle (timers, in-flight failures, usage, the lease).
  */
-export class HttpSession {
+export class HttpSession implements ClientEnd {
   /** negotiatedVersion is the protocol version from the child's initialize result. */
   negotiatedVersion: string | undefined;
-  private ended = false;
+  /** relay is the session's core: client messages go to the child through it. */
+  readonly relay: RelaySession;
   private seq = 0;
   private streamCount = 0;
   private initId: JsonRpcId | undefined;
-  private lastActivity = Date.now();
   private readonly ring: EventRing;
   private readonly standalone: Stream = { no: 0, written: 0 };
   private readonly open = new Map<number, Stream>();
   private readonly inflight = new Map<JsonRpcId, Stream>();
   private readonly progress = new Map<ProgressToken, Stream>();
-  private readonly timers: { idle?: Timer; age?: Timer } = {};
-  private readonly unsubscribe: () => void;
   private readonly headers: Record<string, string>;
 
   constructor(
@@ -80,41 +73,31 @@ export class HttpSession {
     readonly opened: OpenedSession,
     readonly ownerId: number,
     private readonly limits: HttpSessionLimits,
+    deps: Omit<RelayDeps, "transport" | "access">,
     private readonly onEnd: (s: HttpSession) => void,
   ) {
     this.headers = { "mcp-session-id": id };
     this.ring = new EventRing(limits.ringEvents, limits.ringChars);
-    const child = opened.lease.child;
-    this.unsubscribe = child.on("message", (line) => this.fromChild(line));
-    void child.ended.then(() => {
-      const gone = childGoneMessage(opened);
-      this.end("the server process ended", { error: { message: gone.message, data: { stderrTail: gone.stderrTail } } });
-    });
-    this.armIdle(opened.idleTimeoutMs);
-    armDeadline(
-      Date.now() + opened.maxAgeMs,
-      () => this.end("maximum session age", { notice: "Hearth is closing this session: it reached its maximum age", error: { message: "Hearth ended this session: it reached its maximum age" } }),
-      (t) => (this.timers.age = t),
-    );
+    this.relay = new RelaySession(opened, this, { ...deps, transport: "http" });
   }
 
   /** request forwards a client request and answers with the stream (or the JSON body) that will carry its response. */
   request(req: ClientRequest): Response | Promise<Response> {
-    if (this.inflight.has(req.id)) {
-      return rpcError(400, -32600, `Invalid Request: a request with id ${JSON.stringify(req.id)} is already in flight in this session`, this.headers);
+    const id = req.frame.id;
+    if (this.inflight.has(id)) {
+      return rpcError(400, -32600, `Invalid Request: a request with id ${JSON.stringify(id)} is already in flight in this session`, this.headers);
     }
     if (this.inflight.size >= this.limits.maxInflight) {
       return rpcError(429, -32000, `Too Many Requests: this session already has ${this.limits.maxInflight} requests in flight`, this.headers);
     }
-    this.touch();
-    const stream: Stream = { no: ++this.streamCount, requestId: req.id, written: 0 };
-    this.inflight.set(req.id, stream);
+    const stream: Stream = { no: ++this.streamCount, requestId: id, written: 0 };
+    this.inflight.set(id, stream);
     this.open.set(stream.no, stream);
     if (req.progressToken !== undefined) {
       stream.progressToken = req.progressToken;
       this.progress.set(req.progressToken, stream);
     }
-    if (req.initialize) this.initId = req.id;
+    if (req.initialize) this.initId = id;
     let answer: Response | Promise<Response>;
     if (req.json) {
       answer = new Promise<Response>((resolve) => (stream.reply = resolve));
@@ -128,19 +111,18 @@ export class HttpSession {
       }
       answer = sink.response;
     }
-    this.send(req.text);
+    this.relay.fromClient(req.text, req.frame);
     return answer;
   }
 
   /** forward passes a client notification or response to the child (202 for the client once written). */
-  async forward(text: string, cancelled?: JsonRpcId): Promise<void> {
-    this.touch();
+  async forward(text: string, frame: ClientFrame, cancelled?: JsonRpcId): Promise<void> {
     if (cancelled !== undefined) {
       // The child won't answer a cancelled request; end its stream so nothing waits for it.
       const stream = this.inflight.get(cancelled);
       if (stream) this.respond(stream, stream.reply ? errorFrame(cancelled, -32000, "the request was cancelled by the client") : undefined);
     }
-    await this.opened.lease.child.send(text).catch((e: Error) => log.debug("send to child failed", { error: e.message }));
+    await this.relay.fromClient(text, frame);
   }
 
   /**
@@ -149,7 +131,7 @@ export class HttpSession {
    * connection that died without a FIN looks open for a long time, and would lock the client out.
    */
   listen(prime: boolean): Response {
-    this.touch();
+    this.relay.touch();
     this.standalone.sink?.close();
     const sink = this.attach(this.standalone);
     const missed = this.ring.after(0, this.standalone.written);
@@ -167,7 +149,7 @@ export class HttpSession {
    * 204, so clients that reconnect after an error response (the SDK does) stop there.
    */
   resume(lastEventId: string): Response {
-    this.touch();
+    this.relay.touch();
     const m = /^(\d{1,9})\.(\d{1,15})$/.exec(lastEventId);
     const no = m ? Number(m[1]) : -1;
     const after = m ? Number(m[2]) : -1;
@@ -185,28 +167,20 @@ export class HttpSession {
     return sink.response;
   }
 
-  /** end closes the session once: in-flight requests get an error, the GET stream a notice, the child is released. */
-  end(reason: string, how: SessionEnd): void {
-    if (this.ended) return;
-    this.ended = true;
+  /** send is the ClientEnd's delivery of one child line (or a core error frame) to its stream; SSE sinks bound their own queues. */
+  send(line: string): boolean {
+    this.fromChild(line);
+    return true;
+  }
+
+  /** close is the ClientEnd's ending, after the core failed the in-flight requests: the GET stream gets the notice, every stream ends. */
+  close(how: SessionEnd): void {
     this.onEnd(this);
-    clearTimeout(this.timers.idle);
-    clearTimeout(this.timers.age);
-    this.unsubscribe();
     if (how.notice) this.emit(this.standalone, logNotification("info", how.notice));
     for (const [id, stream] of [...this.inflight]) this.respond(stream, errorFrame(id, -32000, how.error.message, how.error.data));
     this.standalone.sink?.close();
     for (const stream of this.open.values()) stream.sink?.close();
-    log.debug("http session ended", { server: this.opened.serverKey, reason });
-    void this.opened.lease.release(reason);
-  }
-
-  private touch(): void {
-    this.lastActivity = Date.now();
-  }
-
-  private send(text: string): void {
-    this.opened.lease.child.send(text).catch((e: Error) => log.debug("send to child failed", { error: e.message }));
+    log.debug("http session ended", { server: this.opened.serverKey, reason: how.reason });
   }
 
   private attach(stream: Stream): SseSink {
@@ -223,7 +197,6 @@ export class HttpSession {
   }
 
   private fromChild(line: string): void {
-    this.lastActivity = Date.now();
     const msg = classifyChildMessage(line);
     if (msg.kind === "response") {
       const stream = this.inflight.get(msg.id);
@@ -273,21 +246,5 @@ export class HttpSession {
     const seq = ++this.seq;
     this.ring.push({ stream: stream.no, seq, data: line });
     if (stream.sink?.event(eventId(stream.no, seq), line)) stream.written = seq;
-  }
-
-  private armIdle(ms: number): void {
-    this.timers.idle = setTimeout(() => this.checkIdle(), Math.min(ms, MAX_TIMER_MS));
-    this.timers.idle.unref();
-  }
-
-  // Activity only moves a timestamp (no timer churn per message); the timer checks it when due.
-  // A request still being worked on counts as activity: a slow tool call is not an idle session.
-  private checkIdle(): void {
-    const limit = this.opened.idleTimeoutMs;
-    const quiet = Date.now() - this.lastActivity;
-    if (this.inflight.size > 0) return this.armIdle(limit);
-    if (quiet < limit) return this.armIdle(limit - quiet);
-    const secs = Math.round(limit / 1000);
-    this.end("idle timeout", { notice: `Hearth is closing this session after ${secs} s without messages`, error: { message: "Hearth ended this session: idle timeout" } });
   }
 }

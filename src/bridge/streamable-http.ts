@@ -1,5 +1,4 @@
 import { Elysia } from "elysia";
-import { messageBytes, messages, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { randomBytes } from "node:crypto";
 import { revocationCount } from "../accounts/api-keys.ts";
 import { resolvePrincipal, userOf } from "../accounts/principal.ts";
@@ -10,12 +9,11 @@ import { MAX_MESSAGE_BYTES } from "./hosting.ts";
 import { rpcError } from "./http-replies.ts";
 import type { ProgressToken } from "./child-message.ts";
 import { HttpSession, type HttpSessionLimits } from "./http-session.ts";
-import { RESTART_ERROR, RESTART_NOTICE } from "./open-sessions.ts";
 import { corsHeaders, preflight, rebindingRefusal } from "./origin-guard.ts";
-import { inspectClientFrame, type JsonRpcId } from "./relay.ts";
+import { inspectClientFrame, type JsonRpcId } from "../relay/frames.ts";
 import { serverNameFromPath } from "./path-name.ts";
 import { canStillConnect, openSession, requireConnectPrincipal } from "./session-open.ts";
-import { ACCESS_RECHECK_MS } from "./session-timing.ts";
+import { ACCESS_RECHECK_MS } from "../relay/session-timing.ts";
 
 const MCP_PATH = /^\/([^/]+)\/([^/]+)\/mcp$/;
 // Below 2025-11-25 clients choke on the empty data of a priming event (the SDK gates it the same way).
@@ -124,8 +122,6 @@ export class StreamableHttpBridge {
     const text = await request.text();
     if (text.length > MAX_MESSAGE_BYTES / 3 && Buffer.byteLength(text) > MAX_MESSAGE_BYTES) return this.tooLarge();
     const frame = inspectClientFrame(text);
-    messages.inc({ direction: "to-server", transport: "http" });
-    messageBytes.inc({ direction: "to-server", transport: "http" }, text.length);
     if (frame.kind === "invalid") return rpcError(400, frame.error.code, frame.error.code === -32600 && text.trimStart().startsWith("[") ? BATCH : frame.error.message);
     const sid = request.headers.get("mcp-session-id");
     const json = mode === "json";
@@ -135,7 +131,7 @@ export class StreamableHttpBridge {
       if (sid !== null) return rpcError(400, -32600, "Invalid Request: initialize opens a new session; send it without an Mcp-Session-Id header");
       const version = parsed(text).params?.protocolVersion;
       const session = await this.open(request, url, name);
-      return session.request({ id: frame.id, text, json, initialize: true, prime: !json && typeof version === "string" && version >= FIRST_PRIMING_VERSION, progressToken: progressTokenOf(text) });
+      return session.request({ frame, text, json, initialize: true, prime: !json && typeof version === "string" && version >= FIRST_PRIMING_VERSION, progressToken: progressTokenOf(text) });
     }
     if (sid === null) return rpcError(400, -32000, NO_SESSION);
     const session = this.find(sid, name, request, url);
@@ -143,14 +139,10 @@ export class StreamableHttpBridge {
     const refused = this.checkVersion(request, session);
     if (refused) return refused;
     if (frame.kind === "request") {
-      if (frame.method === "tools/call") {
-        this.ctx.usage?.toolCalled(session.opened.serverId);
-        toolCalls.inc({ server: name });
-      }
-      return session.request({ id: frame.id, text, json, prime: !json && this.versionOf(request, session) >= FIRST_PRIMING_VERSION, progressToken: progressTokenOf(text) });
+      return session.request({ frame, text, json, prime: !json && this.versionOf(request, session) >= FIRST_PRIMING_VERSION, progressToken: progressTokenOf(text) });
     }
     const cancelled = frame.kind === "notification" && frame.method === "notifications/cancelled" ? idOf(parsed(text).params?.requestId) : undefined;
-    await session.forward(text, cancelled);
+    await session.forward(text, frame, cancelled);
     return new Response(null, { status: 202, headers: { "mcp-session-id": session.id } });
   }
 
@@ -174,7 +166,7 @@ export class StreamableHttpBridge {
     if (session instanceof Response) return session;
     const refused = this.checkVersion(request, session);
     if (refused) return refused;
-    session.end("the client ended the session", { error: { message: "the client ended this session" } });
+    session.relay.close({ reason: "client", error: { message: "the client ended this session" } });
     return new Response(null, { status: 200 });
   }
 
@@ -185,24 +177,17 @@ export class StreamableHttpBridge {
     const opened = await openSession(this.ctx, principal, name, url.searchParams);
     const id = randomBytes(24).toString("base64url");
     let session: HttpSession;
-    let unregister: (() => void) | undefined;
     try {
-      session = new HttpSession(id, opened, userOf(principal)!.id, this.limits, (s) => {
+      session = new HttpSession(id, opened, userOf(principal)!.id, this.limits, { usage: this.ctx.usage, sessions: this.ctx.sessions }, (s) => {
         this.sessions.delete(s.id);
         this.verified.delete(s.id);
-        unregister?.();
-        sessionsOpen.dec({ server: s.opened.serverKey, transport: "http" });
       });
     } catch (e) {
       void opened.lease.release("the session could not be set up");
       throw e;
     }
-    unregister = this.ctx.sessions?.add(() => session.end("Hearth is restarting", { notice: RESTART_NOTICE, error: { message: RESTART_ERROR } }));
     this.sessions.set(id, session);
     this.verified.set(id, { digest: credentialDigest(request, url), at: Date.now(), gen: revocationCount() });
-    this.ctx.usage?.sessionOpened(opened.serverId);
-    sessionsOpen.inc({ server: name, transport: "http" });
-    sessionsTotal.inc({ server: name, transport: "http" });
     return session;
   }
 

@@ -1,5 +1,5 @@
 import type { SetupToken } from "../accounts/setup-token.ts";
-import type { OpenSessions } from "../bridge/open-sessions.ts";
+import type { OpenSessions } from "../relay/open-sessions.ts";
 import type { UsageCounter } from "../bridge/usage.ts";
 import type { Config } from "../config/config.ts";
 import type { DbHandle } from "../db/client.ts";

@@ -1,11 +1,13 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Principal } from "../accounts/principal.ts";
-import { openSession } from "../bridge/session-open.ts";
+import { keyStillValid } from "../accounts/api-keys.ts";
+import { canStillConnect, openSession } from "../bridge/session-open.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
-import { ChildTransport } from "../supervisor/child-transport.ts";
+import { AccessRecheck } from "../relay/access-recheck.ts";
 import { encodeConfig } from "./connect-snippets.ts";
+import { PlaygroundEnd } from "./playground-end.ts";
 
 const log = logger("playground");
 
@@ -46,8 +48,9 @@ export function newPageId(): string {
  * PlaygroundSessions keeps the playground's server-side MCP sessions, one per page visit, keyed by
  * a random id the page carries. A session is a supervisor lease (opened as a client session is,
  * so auth, visibility, deployment state, config validation and limits are the bridge's own) driven
- * by the SDK client over ChildTransport. It ends when the page says goodbye, after idleMs, or when
- * its child exits; closing releases the lease, which ends and reaps the child.
+ * by the SDK client over a PlaygroundEnd, so the relay core applies the deployment's limits, access
+ * re-checks, usage and drain as for any client session. It ends when the page says goodbye, after
+ * idleMs, or when the core ends it (child exit, max age); the core releases the lease exactly once.
  */
 export class PlaygroundSessions {
   private readonly sessions = new Map<string, PlaygroundSession>();
@@ -83,7 +86,9 @@ export class PlaygroundSessions {
     const params = new URLSearchParams(Object.keys(config).length ? { config: encodeConfig(config) } : {});
     if (profile) params.set("profile", profile);
     const opened = await openSession(this.ctx, principal, serverKey, params);
-    const transport = new ChildTransport(opened.lease);
+    const { keyId } = opened;
+    const access = new AccessRecheck((now) => (keyId === undefined || keyStillValid(this.ctx.dbh.db, keyId, now)) && canStillConnect(this.ctx, opened.userId, serverKey));
+    const transport = new PlaygroundEnd(opened, { usage: this.ctx.usage, sessions: this.ctx.sessions, access });
     const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
     const client = new Client({ name: "hearth-playground", version: this.ctx.version }, { capabilities: {} });
     try {
@@ -113,7 +118,10 @@ export class PlaygroundSessions {
       return { result, ms: performance.now() - started };
     } catch (e) {
       if (isAppError(e)) throw e;
-      throw new AppError("unavailable", `the call failed after ${Math.round(performance.now() - started)} ms: ${(e as Error).message}`, { cause: e, extra: { ms: performance.now() - started } });
+      // A child that died mid-call: the relay core failed the call with its stderr tail, shown here.
+      const tail = (e as { data?: { stderrTail?: unknown } }).data?.stderrTail;
+      const detail = typeof tail === "string" && tail ? `\n${tail}` : "";
+      throw new AppError("unavailable", `the call failed after ${Math.round(performance.now() - started)} ms: ${(e as Error).message}${detail}`.slice(0, 4000), { cause: e, extra: { ms: performance.now() - started } });
     } finally {
       this.touch(s);
     }

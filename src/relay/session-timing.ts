@@ -1,4 +1,4 @@
-// Timing rules shared by the WebSocket and Streamable HTTP bridges, so the two transports can't drift.
+// Timing rules of every relayed session (WebSocket, Streamable HTTP, playground), so the transports can't drift.
 
 /**
  * ACCESS_RECHECK_MS is how long an open session trusts its last access check (key neither revoked
@@ -9,8 +9,8 @@
  */
 export const ACCESS_RECHECK_MS = 5000;
 
-/** MAX_TIMER_MS is the longest delay setTimeout honours (2^31-1 ms, ~24.8 days); a longer one fires at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+// MAX_TIMER_MS is the longest delay setTimeout honours (2^31-1 ms, ~24.8 days); a longer one fires at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * armDeadline calls `fn` at the wall-clock time `at`, however far away: past MAX_TIMER_MS it waits

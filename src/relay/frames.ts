@@ -1,4 +1,4 @@
-import type { OpenedSession } from "./session-open.ts";
+import type { Child } from "../supervisor/child.ts";
 
 /** JsonRpcId is a JSON-RPC request id. */
 export type JsonRpcId = string | number;
@@ -48,9 +48,9 @@ export function errorFrame(id: JsonRpcId | null, code: number, message: string, 
 }
 
 /** childGoneMessage explains a child's end to the client, with the tail of its stderr. */
-export function childGoneMessage(session: OpenedSession): { message: string; stderrTail: string } {
-  const end = session.lease.child.state;
-  const tail = end.state === "failed" ? end.stderrTail.join("\n") : session.lease.child.logs.tail(20, "stderr").map((l) => l.text).join("\n");
+export function childGoneMessage(child: Child): { message: string; stderrTail: string } {
+  const end = child.state;
+  const tail = end.state === "failed" ? end.stderrTail.join("\n") : child.logs.tail(20, "stderr").map((l) => l.text).join("\n");
   const how = end.state === "failed" || end.state === "exited" ? (end.code !== null ? `exit code ${end.code}` : end.signal ? `signal ${end.signal}` : end.state) : end.state;
   // A resource limit that stopped it is the most useful thing to tell the client.
   const limit = end.state === "failed" && typeof end.error.extra.limit === "string" ? `: ${end.error.extra.limit}` : "";

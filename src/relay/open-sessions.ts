@@ -4,7 +4,7 @@ export const RESTART_ERROR = "Hearth is restarting: this request was not finishe
 export const RESTART_NOTICE = "Hearth is restarting: this session is closing; reconnect in a few seconds";
 
 /**
- * OpenSessions lists the bridges' live client sessions (WebSocket and Streamable HTTP), so that a
+ * OpenSessions lists the bridges' live client sessions (WebSocket, Streamable HTTP, playground), so that a
  * stopping Hearth can end each one at once with an error for its open requests and a notice,
  * instead of leaving clients to find out at their own request timeout.
  */
