@@ -1,6 +1,6 @@
 import { messageBytes, messages, relayLatency, sessionsOpen, sessionsTotal, toolCalls } from "../metrics/metrics.ts";
 import { logger } from "../shared/log.ts";
-import type { Lease } from "../supervisor/supervisor.ts";
+import type { Lease } from "../supervisor/lease.ts";
 import type { AccessRecheck } from "./access-recheck.ts";
 import type { ClientEnd, SessionEnd } from "./client-end.ts";
 import { childGoneMessage, errorFrame, inspectClientFrame, responseId, type ClientFrame, type JsonRpcId } from "./frames.ts";
