@@ -1,5 +1,5 @@
 import type { Principal } from "../accounts/principal.ts";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditRequest } from "../audit/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
 import type { FoundServer } from "../registry/catalog.ts";
 import { AppError } from "../shared/app-error.ts";

@@ -28,10 +28,10 @@ import { teamPageRoutes } from "../ui/team-routes.ts";
 import { teamRoutes } from "../accounts/team-routes.ts";
 import { keyRoutes } from "../accounts/key-routes.ts";
 import type { AppContext } from "./context.ts";
-import { guardBrowserWrites } from "./csrf-guard.ts";
-import { principalFor } from "./auth.ts";
+import { guardBrowserWrites } from "../accounts/csrf-guard.ts";
+import { principalFor } from "../accounts/web-auth.ts";
 import { errorResponse, toPublicError, type SignedIn } from "./errors.ts";
-import { signInOnlyRefusal } from "./sign-in-only.ts";
+import { signInOnlyRefusal } from "../accounts/sign-in-only.ts";
 import { systemRoutes } from "./system-routes.ts";
 
 interface ValidationIssue {
