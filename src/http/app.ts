@@ -29,8 +29,8 @@ import { teamRoutes } from "../accounts/team-routes.ts";
 import { keyRoutes } from "../accounts/key-routes.ts";
 import type { AppContext } from "./context.ts";
 import { guardBrowserWrites } from "../accounts/csrf-guard.ts";
-import { principalFor } from "../accounts/web-auth.ts";
-import { errorResponse, toPublicError, type SignedIn } from "./errors.ts";
+import { errorResponse, toPublicError } from "./errors.ts";
+import { errorViews } from "../ui/error-views.ts";
 import { signInOnlyRefusal } from "../accounts/sign-in-only.ts";
 import { systemRoutes } from "./system-routes.ts";
 
@@ -54,22 +54,12 @@ function fromElysia(code: string | number, error: unknown, request: Request): un
   return error;
 }
 
-// The error page's header: a browser session's user, as on every other page. Resolving who is asking
-// must not fail the error page itself (a revoked key is the error being shown, for one).
-function signedIn(ctx: AppContext, request: Request): SignedIn {
-  try {
-    const p = principalFor(ctx, request);
-    return p.kind === "session" ? { user: { email: p.user.email, role: p.user.role }, csrfToken: p.csrfToken } : {};
-  } catch {
-    return {};
-  }
-}
-
 /** createApp composes every route group into one Elysia app; the server (server.ts) wraps it. */
 export function createApp(ctx: AppContext) {
+  const html = errorViews(ctx);
   return new Elysia()
-    .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request, {}, () => signedIn(ctx, request)))
-    .onRequest(({ request }) => signInOnlyRefusal(ctx, request))
+    .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request, {}, html))
+    .onRequest(({ request }) => signInOnlyRefusal(ctx, request, html))
     .onRequest(({ request }) => guardBrowserWrites(ctx, request))
     .use(
       openapi({
