@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { auditRequest } from "../http/audit-request.ts";
-import { principalFor, requireUser } from "../http/auth.ts";
+import { auditRequest } from "../audit/audit-request.ts";
+import { principalFor, requireUser } from "./web-auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError } from "../shared/app-error.ts";
 import { API_KEY_SCOPES, createApiKey, findApiKey, missingScope, revokeApiKey, type ApiKeyScope } from "./api-keys.ts";

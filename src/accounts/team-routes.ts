@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { auditRequest } from "../http/audit-request.ts";
-import { principalFor, requireUser } from "../http/auth.ts";
+import { auditRequest } from "../audit/audit-request.ts";
+import { principalFor, requireUser } from "./web-auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { TEAM_ROLES } from "../db/schema.ts";
 import { createTeam, removeMember, setMember, teamMembersOf, teamsOf, visibleTeam } from "./teams.ts";

@@ -2,7 +2,7 @@ import type { Server, ServerWebSocket } from "bun";
 import { keyStillValid } from "../accounts/api-keys.ts";
 import { resolvePrincipal } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
-import { sameOrigin } from "../http/csrf-guard.ts";
+import { sameOrigin } from "../accounts/csrf-guard.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
 import { enforceRate } from "../http/rate-limit.ts";
 import type { Upgrader } from "../http/server.ts";

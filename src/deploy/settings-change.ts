@@ -1,18 +1,19 @@
 import type { Principal } from "../accounts/principal.ts";
-import { auditRequest } from "../http/audit-request.ts";
-import type { AppContext } from "../http/context.ts";
+import { auditRequest } from "../audit/audit-request.ts";
+import type { Config } from "../config/config.ts";
+import type { ProxyConfig } from "../http/client-ip.ts";
 import type { FoundServer } from "../registry/catalog.ts";
 import { AppError } from "../shared/app-error.ts";
 import { getDeployment, saveDeploymentSettings, type Deployment } from "./deployments.ts";
 import { applySettingsPatch, type SettingsActor, type SettingsPatch } from "./settings.ts";
-import { warmDeployment } from "./warm.ts";
+import { warmDeployment, type WarmDeps } from "./warm.ts";
 
 /**
  * changeDeploymentSettings is the one "apply a settings change" step, for the API's PATCH and the
  * Deployments page's form alike: merge (admins only may drop the sandbox, or reset it to an instance default of none), save, audit, re-warm.
  */
 export function changeDeploymentSettings(
-  ctx: AppContext,
+  ctx: WarmDeps & { config: ProxyConfig & Pick<Config, "sandbox"> },
   request: Request,
   principal: Principal,
   server: Pick<FoundServer, "id" | "qualifiedName">,

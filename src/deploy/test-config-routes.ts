@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { requireKeyNamespace } from "../accounts/principal.ts";
-import { principalFor, requireUser } from "../http/auth.ts";
+import { principalFor, requireUser } from "../accounts/web-auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { serverConfigSchema } from "../profiles/server-schema.ts";
 import { canManage, findServer } from "../registry/catalog.ts";

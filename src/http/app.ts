@@ -1,37 +1,37 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
-import { auditApiRoutes } from "../audit/api-routes.ts";
+import { auditApiRoutes } from "../audit/audit-api-routes.ts";
 import { accountRoutes } from "../ui/account-routes.ts";
 import { adminAuditRoutes } from "../ui/admin-audit-routes.ts";
 import { inviteRoutes } from "../ui/invite-routes.ts";
 import { adminRoutes } from "../ui/admin-routes.ts";
 import { z } from "zod";
 import { streamableHttpRoutes } from "../bridge/streamable-http.ts";
-import { deployRoutes } from "../deploy/routes.ts";
+import { deployRoutes } from "../deploy/deploy-routes.ts";
 import { testConfigRoutes } from "../deploy/test-config-routes.ts";
-import { metricsRoutes } from "../metrics/routes.ts";
-import { registryApiRoutes } from "../registry/api-routes.ts";
-import { profileRoutes } from "../profiles/routes.ts";
+import { metricsRoutes } from "../metrics/metrics-routes.ts";
+import { registryApiRoutes } from "../registry/registry-api-routes.ts";
+import { profileRoutes } from "../profiles/profile-routes.ts";
 import { officialRoutes } from "../registry/official-routes.ts";
 import { AppError } from "../shared/app-error.ts";
 import { connectRoutes } from "../ui/connect-routes.ts";
 import { homeRoutes } from "../ui/home-routes.ts";
 import { hostingRoutes } from "../ui/hosting-routes.ts";
-import { testConfigFormRoutes } from "../ui/test-config-form.ts";
-import { deploymentSettingsFormRoutes } from "../ui/deployment-settings-form.ts";
+import { testConfigFormRoutes } from "../ui/test-config-form-routes.ts";
+import { deploymentSettingsFormRoutes } from "../ui/deployment-settings-form-routes.ts";
 import { loginRoutes } from "../ui/login-routes.ts";
 import { playgroundRoutes } from "../ui/playground-routes.ts";
 import { publishRoutes } from "../ui/publish-routes.ts";
 import { serverRoutes } from "../ui/server-routes.ts";
 import { setupRoutes } from "../ui/setup-routes.ts";
-import { teamPageRoutes } from "../ui/team-routes.ts";
+import { teamPageRoutes } from "../ui/team-page-routes.ts";
 import { teamRoutes } from "../accounts/team-routes.ts";
 import { keyRoutes } from "../accounts/key-routes.ts";
 import type { AppContext } from "./context.ts";
-import { guardBrowserWrites } from "./csrf-guard.ts";
-import { principalFor } from "./auth.ts";
-import { errorResponse, toPublicError, type SignedIn } from "./errors.ts";
-import { signInOnlyRefusal } from "./sign-in-only.ts";
+import { guardBrowserWrites } from "../accounts/csrf-guard.ts";
+import { errorResponse, toPublicError } from "./errors.ts";
+import { errorViews } from "../ui/error-views.ts";
+import { signInOnlyRefusal } from "../accounts/sign-in-only.ts";
 import { systemRoutes } from "./system-routes.ts";
 
 interface ValidationIssue {
@@ -54,22 +54,12 @@ function fromElysia(code: string | number, error: unknown, request: Request): un
   return error;
 }
 
-// The error page's header: a browser session's user, as on every other page. Resolving who is asking
-// must not fail the error page itself (a revoked key is the error being shown, for one).
-function signedIn(ctx: AppContext, request: Request): SignedIn {
-  try {
-    const p = principalFor(ctx, request);
-    return p.kind === "session" ? { user: { email: p.user.email, role: p.user.role }, csrfToken: p.csrfToken } : {};
-  } catch {
-    return {};
-  }
-}
-
 /** createApp composes every route group into one Elysia app; the server (server.ts) wraps it. */
 export function createApp(ctx: AppContext) {
+  const html = errorViews(ctx);
   return new Elysia()
-    .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request, {}, () => signedIn(ctx, request)))
-    .onRequest(({ request }) => signInOnlyRefusal(ctx, request))
+    .onError(({ code, error, request }) => errorResponse(toPublicError(fromElysia(code, error, request)), request, {}, html))
+    .onRequest(({ request }) => signInOnlyRefusal(ctx, request, html))
     .onRequest(({ request }) => guardBrowserWrites(ctx, request))
     .use(
       openapi({

@@ -1,4 +1,7 @@
-import type { AppContext } from "./context.ts";
+import type { Config } from "../config/config.ts";
+
+/** ProxyConfig is what says how a request reached us: our public URL, TLS, and whether a proxy's headers count. */
+export type ProxyConfig = Pick<Config, "trustProxy" | "publicUrl" | "tlsCert">;
 
 // The socket's address is only known to Bun.serve's fetch; it is noted here per request so any
 // route (or the WS upgrade hook) can ask without threading the server object through Elysia.
@@ -15,7 +18,7 @@ export function rememberPeer(request: Request, address: string | undefined): voi
  * header anyone can send, so it counts only with --trust-proxy, and then only its last entry: the
  * one our own proxy appended (earlier entries came from the client and may be forged).
  */
-export function clientIp(ctx: AppContext, request: Request): string {
+export function clientIp(ctx: { config: Pick<ProxyConfig, "trustProxy"> }, request: Request): string {
   if (ctx.config.trustProxy) {
     const last = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (last && IP_RE.test(last)) return last;
@@ -24,7 +27,7 @@ export function clientIp(ctx: AppContext, request: Request): string {
 }
 
 /** reachedOverHttps tells whether the browser talks to us over TLS (directly, or via a trusted proxy). */
-export function reachedOverHttps(ctx: AppContext, request: Request | undefined): boolean {
+export function reachedOverHttps(ctx: { config: ProxyConfig }, request: Request | undefined): boolean {
   if (ctx.config.publicUrl.startsWith("https:") || ctx.config.tlsCert) return true;
   if (!ctx.config.trustProxy || !request) return false;
   return request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";

@@ -1,7 +1,5 @@
 import { isAppError, type AppErrorCode, type AppErrorDetail } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
-import { ErrorFragment, ErrorPage } from "../../views/pages/error-page.tsx";
-import { pageAssets } from "./assets.ts";
 
 const log = logger("http");
 
@@ -17,19 +15,6 @@ export const statusOf: Record<AppErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-};
-
-const titles: Record<number, string> = {
-  400: "Bad request",
-  401: "Sign in required",
-  403: "Not allowed",
-  404: "Not found",
-  409: "Conflict",
-  413: "Too large",
-  422: "Not acceptable",
-  429: "Too many requests",
-  500: "Something went wrong",
-  503: "Unavailable",
 };
 
 /** PublicError is what a user may see of a failure. */
@@ -59,21 +44,23 @@ export function wantsJson(request: Request): boolean {
   return accept.includes("application/json") && !accept.includes("text/html");
 }
 
-/** SignedIn is who the error page's header shows as signed in (and the token its sign-out form carries). */
-export type SignedIn = { user?: { email: string; role: string } | undefined; csrfToken?: string | undefined };
+/** HtmlErrors renders a failure for a browser: the app's pages pass one in; without one every answer is JSON. */
+export interface HtmlErrors {
+  /** page is the whole page a browser navigation gets (the request says who is signed in). */
+  page(pub: PublicError, request: Request): string;
+  /** fragment is what an htmx request swaps in. */
+  fragment(pub: PublicError): string;
+}
 
-/** errorResponse renders a PublicError as JSON, an htmx fragment, or a full page, by who asked. */
-export function errorResponse(pub: PublicError, request: Request, extraHeaders: Record<string, string> = {}, signedIn: () => SignedIn = () => ({})): Response {
+/** errorResponse renders a PublicError as JSON, an htmx fragment, or a full page, by who asked (JSON when there is no `html`). */
+export function errorResponse(pub: PublicError, request: Request, extraHeaders: Record<string, string> = {}, html?: HtmlErrors): Response {
   if (pub.code === "rate_limited" && typeof pub.extra.retryAfter === "number") extraHeaders = { "retry-after": String(pub.extra.retryAfter), ...extraHeaders };
-  if (wantsJson(request)) {
+  if (!html || wantsJson(request)) {
     const body = { error: pub.message, code: pub.code, ...(pub.details.length ? { details: pub.details } : {}), ...pub.extra };
     return Response.json(body, { status: pub.status, headers: extraHeaders });
   }
-  const html = { "content-type": "text/html; charset=utf-8", ...extraHeaders };
-  if (request.headers.get("hx-request")) {
-    // htmx 4 swaps error responses too; keep the fragment self-contained so it reads well wherever it lands.
-    return new Response(String(ErrorFragment({ message: pub.message, details: pub.details })), { status: pub.status, headers: html });
-  }
-  const title = titles[pub.status] ?? "Error";
-  return new Response(String(ErrorPage({ status: pub.status, title, message: pub.message, assets: pageAssets, ...signedIn() })), { status: pub.status, headers: html });
+  const headers = { "content-type": "text/html; charset=utf-8", ...extraHeaders };
+  // htmx 4 swaps error responses too; the fragment is self-contained so it reads well wherever it lands.
+  const body = request.headers.get("hx-request") ? html.fragment(pub) : html.page(pub, request);
+  return new Response(body, { status: pub.status, headers });
 }

@@ -1,22 +1,27 @@
-import type { Principal } from "../accounts/principal.ts";
+import type { Config } from "../config/config.ts";
 import { AppError } from "../shared/app-error.ts";
 import { clientIp } from "./client-ip.ts";
-import type { AppContext } from "./context.ts";
 import { TokenBuckets } from "./token-buckets.ts";
 
 /** RateKind names what is limited: sign-in attempts, publishes, and new MCP sessions. */
 export type RateKind = "signin" | "publish" | "session";
 
+/** RateScope is what the limits are made from: the instance's rate settings, and whether a proxy names the client. */
+export type RateScope = { config: Pick<Config, "rateSignin" | "ratePublish" | "rateSession" | "trustProxy"> };
+
+// Who is asking, as far as a limit cares (a Principal fits): a key or a user has a bucket of its own.
+type RateCaller = { kind: "key"; keyId: number } | { kind: "session"; user: { id: number } } | { kind: "anonymous" | "invalid-key" };
+
 type Limiters = Record<RateKind, TokenBuckets | null>;
 // One set of buckets per running instance (and per test context), made on first use from its config.
-const byContext = new WeakMap<AppContext, Limiters>();
+const byScope = new WeakMap<RateScope, Limiters>();
 
-function limiters(ctx: AppContext): Limiters {
-  let l = byContext.get(ctx);
+function limiters(ctx: RateScope): Limiters {
+  let l = byScope.get(ctx);
   if (!l) {
-    const make = (spec: AppContext["config"]["rateSignin"]) => (spec ? new TokenBuckets(spec) : null);
+    const make = (spec: Config["rateSignin"]) => (spec ? new TokenBuckets(spec) : null);
     l = { signin: make(ctx.config.rateSignin), publish: make(ctx.config.ratePublish), session: make(ctx.config.rateSession) };
-    byContext.set(ctx, l);
+    byScope.set(ctx, l);
   }
   return l;
 }
@@ -33,7 +38,7 @@ export function rateLimited(message: string, ms: number): AppError {
  * enforceRate spends one token from the client IP's bucket and, when a user or key is known, from
  * theirs too (so one key can't dodge the limit from many addresses), throwing 429 when either is empty.
  */
-export function enforceRate(ctx: AppContext, request: Request, kind: RateKind, principal?: Principal): void {
+export function enforceRate(ctx: RateScope, request: Request, kind: RateKind, principal?: RateCaller): void {
   const buckets = limiters(ctx)[kind];
   if (!buckets) return;
   const keys = [`ip:${clientIp(ctx, request)}`];

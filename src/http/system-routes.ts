@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { migrationStatus } from "../db/migrate.ts";
 import { serveAsset } from "./assets.ts";
-import { principalFor, requireUser } from "./auth.ts";
+import { principalFor, requireUser } from "../accounts/web-auth.ts";
 import type { AppContext } from "./context.ts";
 
 /** systemRoutes are the operational endpoints: health, readiness, static assets, and whoami. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { API_KEY_SCOPES, createApiKey, listApiKeys, revokeOwnApiKey } from "../accounts/api-keys.ts";
 import { changePassword } from "../accounts/users.ts";
 import { endUserSessions } from "../accounts/web-sessions.ts";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditRequest } from "../audit/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
 import { enforceRate } from "../http/rate-limit.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";

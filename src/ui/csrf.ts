@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../http/context.ts";
-import { sameOrigin } from "../http/csrf-guard.ts";
+import { sameOrigin } from "../accounts/csrf-guard.ts";
 import { AppError } from "../shared/app-error.ts";
 import { pageContext, type PageContext } from "./page-context.ts";
 

@@ -6,7 +6,7 @@ import { settingsPanelView, type SettingsFormState } from "./deployment-settings
 import { html } from "./html.ts";
 import type { PageContext } from "./page-context.ts";
 import type { ServerPage } from "./server-page-data.ts";
-import { testConfigView } from "./test-config-form.ts";
+import { testConfigView } from "./test-config-form-routes.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 

@@ -1,7 +1,7 @@
 import { escapeHtml } from "@kitajs/html";
 import { Elysia } from "elysia";
 import type { DeployRun } from "../deploy/deployer.ts";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditRequest } from "../audit/audit-request.ts";
 import { auditDeployRun } from "../deploy/deploy-audit.ts";
 import { listDeployedVersions } from "../deploy/deployed-versions.ts";
 import type { AppContext } from "../http/context.ts";

@@ -1,9 +1,9 @@
 import { Elysia } from "elysia";
 import { acceptInvitation, createInvitation, findInvitation, listInvitations } from "../accounts/invitations.ts";
 import { createWebSession } from "../accounts/web-sessions.ts";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditRequest } from "../audit/audit-request.ts";
 import { clientIp } from "../http/client-ip.ts";
-import { sessionCookie } from "../http/cookies.ts";
+import { sessionCookie } from "../accounts/web-cookies.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { InvitationsPage, InviteAcceptPage } from "../../views/pages/invitations-page.tsx";

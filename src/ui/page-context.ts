@@ -3,7 +3,7 @@ import { AppError } from "../shared/app-error.ts";
 import type { Principal } from "../accounts/principal.ts";
 import type { User } from "../accounts/users.ts";
 import { pageAssets } from "../http/assets.ts";
-import { principalFor } from "../http/auth.ts";
+import { principalFor } from "../accounts/web-auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { viewerOf, type Viewer } from "../registry/visibility.ts";
 import type { LayoutProps } from "../../views/layout.tsx";

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditRequest } from "../audit/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
 import { enforceRate } from "../http/rate-limit.ts";
 import { stageArtifact } from "../registry/artifacts.ts";

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { adminExists, upsertAdmin } from "../accounts/users.ts";
 import { createWebSession } from "../accounts/web-sessions.ts";
 import { pageAssets } from "../http/assets.ts";
-import { sessionCookie } from "../http/cookies.ts";
+import { sessionCookie } from "../accounts/web-cookies.ts";
 import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";

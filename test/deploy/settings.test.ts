@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSession } from "../../src/bridge/session-open.ts";
 import { applySettingsPatch, withDefaults } from "../../src/deploy/settings.ts";
-import { principalFor } from "../../src/http/auth.ts";
+import { principalFor } from "../../src/accounts/web-auth.ts";
 import { packFixture } from "../fixtures/installer/build.ts";
 import { startHosted, type HostedInstance } from "../helpers/hosted.ts";
 import { descendantsOf, waitUntil } from "../helpers/processes.ts";

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { requireKeyNamespace } from "../accounts/principal.ts";
-import { principalFor, requireUser } from "../http/auth.ts";
+import { principalFor, requireUser } from "../accounts/web-auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { servers } from "../db/schema.ts";
 import { findServer } from "../registry/catalog.ts";

@@ -20,7 +20,7 @@ import { loadServerPage, requireManager, type ServerPage } from "./server-page-d
  * cleared number, the sandbox's "instance default") puts the setting back to its default (null);
  * a field not sent at all is left alone.
  */
-export function readSettingsForm(form: FormData, current: DeploymentSettings): { change: Record<string, unknown>; typed: SettingsFormState["values"] } {
+function readSettingsForm(form: FormData, current: DeploymentSettings): { change: Record<string, unknown>; typed: SettingsFormState["values"] } {
   const change: Record<string, unknown> = {};
   const limits: Record<string, unknown> = {};
   const typed: SettingsFormState["values"] = {};

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireAdmin } from "../http/auth.ts";
+import { requireAdmin } from "../accounts/web-auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { listAudit } from "./audit-log.ts";
 import { auditQuery, filterOf } from "./audit-query.ts";

@@ -1,13 +1,13 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { requireKeyNamespace } from "../accounts/principal.ts";
-import { principalFor, requireUser } from "../http/auth.ts";
+import { principalFor, requireUser } from "../accounts/web-auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { sseResponse } from "../http/sse.ts";
 import { canManage, findServer, getVersionById, type FoundServer } from "../registry/catalog.ts";
 import { viewerOf } from "../registry/visibility.ts";
 import { AppError } from "../shared/app-error.ts";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditRequest } from "../audit/audit-request.ts";
 import { auditDeployRun } from "./deploy-audit.ts";
 import { listDeployedVersions } from "./deployed-versions.ts";
 import type { DeployRun } from "./deployer.ts";

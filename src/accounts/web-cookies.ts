@@ -1,9 +1,8 @@
-import { SESSION_COOKIE, SESSION_TTL_MS } from "../accounts/web-sessions.ts";
-import { reachedOverHttps } from "./client-ip.ts";
-import type { AppContext } from "./context.ts";
+import { SESSION_COOKIE, SESSION_TTL_MS } from "./web-sessions.ts";
+import { reachedOverHttps, type ProxyConfig } from "../http/client-ip.ts";
 
 /** sessionCookie builds the Set-Cookie value for a new sign-in (Secure whenever users reach us over https, directly or via a trusted proxy). */
-export function sessionCookie(ctx: AppContext, token: string, request?: Request): string {
+export function sessionCookie(ctx: { config: ProxyConfig }, token: string, request?: Request): string {
   const secure = reachedOverHttps(ctx, request);
   return new Bun.Cookie(SESSION_COOKIE, token, {
     httpOnly: true,

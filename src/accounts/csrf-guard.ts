@@ -1,9 +1,10 @@
 import { timingSafeEqual } from "node:crypto";
-import { bearerToken } from "../accounts/principal.ts";
-import { SESSION_COOKIE } from "../accounts/web-sessions.ts";
+import { bearerToken } from "./principal.ts";
+import { SESSION_COOKIE } from "./web-sessions.ts";
 import { AppError } from "../shared/app-error.ts";
-import { principalFor } from "./auth.ts";
-import type { AppContext } from "./context.ts";
+import { principalFor } from "./web-auth.ts";
+import type { Config } from "../config/config.ts";
+import type { DbHandle } from "../db/client.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -22,7 +23,7 @@ function originOf(url: string): string | undefined {
  * With neither header the request is not from a browser page we can place, and only the CSRF
  * token vouches for it.
  */
-export function sameOrigin(ctx: AppContext, request: Request): boolean {
+export function sameOrigin(ctx: { config: Pick<Config, "publicUrl"> }, request: Request): boolean {
   const origin = request.headers.get("origin");
   const referer = request.headers.get("referer");
   const from = origin !== null ? (origin === "null" ? undefined : originOf(origin)) : referer !== null ? originOf(referer) : null;
@@ -36,7 +37,7 @@ export function sameOrigin(ctx: AppContext, request: Request): boolean {
  * and on the JSON APIs (which have no form field for it) carry the X-CSRF-Token header. Forms check
  * their token themselves (requireCsrf), so a route that forgets is still covered by the origin check.
  */
-export function guardBrowserWrites(ctx: AppContext, request: Request): void {
+export function guardBrowserWrites(ctx: { dbh: DbHandle; config: Pick<Config, "publicUrl"> }, request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   if (bearerToken(request.headers.get("authorization")) !== undefined || new URL(request.url).searchParams.has("api_key")) return;
   const cookie = new Bun.CookieMap(request.headers.get("cookie") ?? "").get(SESSION_COOKIE);

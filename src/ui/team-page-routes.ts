@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { createTeam, removeMember, setMember, teamMembersOf, teamsOf, visibleTeam } from "../accounts/teams.ts";
 import type { User } from "../accounts/users.ts";
-import { auditRequest } from "../http/audit-request.ts";
+import { auditRequest } from "../audit/audit-request.ts";
 import type { AppContext } from "../http/context.ts";
 import { isAppError } from "../shared/app-error.ts";
 import { TeamPage, TeamsPage } from "../../views/pages/teams-page.tsx";

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { auditRequest } from "../http/audit-request.ts";
-import { principalFor, requireUser } from "../http/auth.ts";
+import { auditRequest } from "../audit/audit-request.ts";
+import { principalFor, requireUser } from "../accounts/web-auth.ts";
 import { enforceRate } from "../http/rate-limit.ts";
 import { searchDuration } from "../metrics/metrics.ts";
 import type { AppContext } from "../http/context.ts";

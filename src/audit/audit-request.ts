@@ -1,10 +1,10 @@
 import type { Principal } from "../accounts/principal.ts";
-import { audit, type AuditOutcome } from "../audit/audit-log.ts";
-import { clientIp } from "./client-ip.ts";
-import type { AppContext } from "./context.ts";
+import { audit, type AuditOutcome } from "./audit-log.ts";
+import type { DbHandle } from "../db/client.ts";
+import { clientIp, type ProxyConfig } from "../http/client-ip.ts";
 
 /** actorOf names a principal for the audit log: the user's email, and which key when it was one. */
-export function actorOf(p: Principal | undefined): { actorUserId: number | null; actor: string } {
+function actorOf(p: Principal | undefined): { actorUserId: number | null; actor: string } {
   if (p?.kind === "session") return { actorUserId: p.user.id, actor: p.user.email };
   if (p?.kind === "key") return { actorUserId: p.user.id, actor: `${p.user.email} (key #${p.keyId})` };
   return { actorUserId: null, actor: p?.kind === "invalid-key" ? "invalid key" : "anonymous" };
@@ -12,7 +12,7 @@ export function actorOf(p: Principal | undefined): { actorUserId: number | null;
 
 /** auditRequest records an event made by an HTTP request: its principal as actor, its client IP as origin. */
 export function auditRequest(
-  ctx: AppContext,
+  ctx: { dbh: DbHandle; config: ProxyConfig },
   request: Request,
   principal: Principal | undefined,
   e: { action: string; outcome: AuditOutcome; target?: string | null; detail?: string | null; actor?: { actorUserId: number | null; actor: string } },
