@@ -89,7 +89,7 @@ describe(".mcpb bundle installs", () => {
   });
 
   it("refuses a python bundle on a host without python", async () => {
-    const manifest = JSON.parse(base[0]?.content ?? "{}") as { server: Record<string, unknown> };
+    const manifest = JSON.parse(String(base[0]?.content ?? "{}")) as { server: Record<string, unknown> };
     manifest.server = { type: "python", entry_point: "server/index.js", mcp_config: { command: "python3", args: ["${__dirname}/server/index.js"] } };
     const file = writeBytes(t.root, "py.mcpb", zip([{ name: "manifest.json", content: JSON.stringify(manifest) }, base[1] as ZipEntry]));
     const err = await rejection(installRunSpec({ kind: "mcpb", launch }, t.options({ artifactPath: file })));
