@@ -7,6 +7,7 @@ import { cachedOrBuild } from "./cache-build.ts";
 import { downloadOptions, toInstalled } from "./install-npm.ts";
 import type { InstalledPackage, ResolvedInstallOptions } from "./installer.ts";
 import { extractZip } from "./zip-extract.ts";
+import { plural } from "../shared/plural.ts";
 
 type BundleRun = Extract<RunSpec, { kind: "mcpb" }>;
 
@@ -34,7 +35,7 @@ export async function installBundle(run: BundleRun, o: ResolvedInstallOptions): 
       const dest = join(staging, BUNDLE_DIR);
       mkdirSync(dest);
       const entries = await extractZip(file, dest, undefined, ctx.signal);
-      ctx.progress({ phase: "verifying", message: `unpacked ${entries} entries; reading manifest.json` });
+      ctx.progress({ phase: "verifying", message: `unpacked ${plural(entries, "entry", "entries")}; reading manifest.json` });
       const { entry, name, version } = readBundle(staging, o.host);
       return { v: 1, kind: "mcpb", name, version, sha256: artifact.sha256, entry, installedAt: new Date().toISOString() };
     });
