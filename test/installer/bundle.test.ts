@@ -94,7 +94,7 @@ describe(".mcpb bundle installs", () => {
     const file = writeBytes(t.root, "py.mcpb", zip([{ name: "manifest.json", content: JSON.stringify(manifest) }, base[1] as ZipEntry]));
     const err = await rejection(installRunSpec({ kind: "mcpb", launch }, t.options({ artifactPath: file })));
     expect(isAppError(err) && err.code).toBe("unavailable");
-    expect(err.message).toContain("python");
+    expect(err.message).toContain("needs Python");
   });
 
   it("downloads from bundleUrl once, then reuses the unpacked bundle offline", async () => {
