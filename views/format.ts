@@ -49,11 +49,6 @@ export function count(n: number): string {
   return n < 10_000 ? whole.format(n) : compact.format(n);
 }
 
-/** plural picks the word for n. */
-export function plural(n: number, one: string, many: string): string {
-  return `${whole.format(n)} ${n === 1 ? one : many}`;
-}
-
 /** isoDate is a date for <time datetime>. */
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString();

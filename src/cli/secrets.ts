@@ -4,6 +4,7 @@ import { generateKey, keyId, parseKeyList } from "../secrets/key-material.ts";
 import { openKeyring } from "../secrets/open-keyring.ts";
 import { reencryptAll } from "../secrets/rotate.ts";
 import { UsageError, type Command } from "./command.ts";
+import { plural } from "../shared/plural.ts";
 
 // The new key for an env-held key: from the environment, so it never shows up in `ps`.
 function newKeyFromEnv(): Buffer | undefined {
@@ -34,7 +35,7 @@ export const secretsRotateCommand: Command = {
       if (source.kind === "env") {
         if (!given) throw new UsageError("the key comes from HEARTH_SECRET_KEY: put the new key in HEARTH_NEW_SECRET_KEY (make one with `openssl rand -base64 32`), stop Hearth, and run this again");
         const r = reencryptAll(dbh, keyring, given);
-        console.log(`re-encrypted ${r.count} secrets with key ${r.keyId}. Now set HEARTH_SECRET_KEY to the new key (the one in HEARTH_NEW_SECRET_KEY) and restart Hearth.`);
+        console.log(`re-encrypted ${plural(r.count, "secret")} with key ${r.keyId}. Now set HEARTH_SECRET_KEY to the new key (the one in HEARTH_NEW_SECRET_KEY) and restart Hearth.`);
         return 0;
       }
       const newKey = given ?? generateKey();
@@ -49,7 +50,7 @@ export const secretsRotateCommand: Command = {
         throw e;
       }
       writeKeyFile(source.path, [newKey]);
-      console.log(`re-encrypted ${count} secrets with key ${keyId(newKey)}; ${source.path} now holds only the new key. Back it up with the database.`);
+      console.log(`re-encrypted ${plural(count, "secret")} with key ${keyId(newKey)}; ${source.path} now holds only the new key. Back it up with the database.`);
       return 0;
     } finally {
       dbh.close();

@@ -13,6 +13,7 @@
  */
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import { parseJsonObject } from "../shared/json-object.ts";
+import { plural } from "../shared/plural.ts";
 
 /** HttpRelayOptions configures one relay. */
 export interface HttpRelayOptions {
@@ -127,7 +128,7 @@ export class HttpRelaySession {
   }
 
   private async backoff(attempt: number, why: string): Promise<boolean> {
-    if (attempt >= (this.o.maxAttempts ?? 8)) return this.giveUp(`gave up after ${attempt} attempts (${why})`);
+    if (attempt >= (this.o.maxAttempts ?? 8)) return this.giveUp(`gave up after ${plural(attempt, "attempt")} (${why})`);
     const base = Math.min(this.o.maxBackoffMs ?? 10_000, 250 * 2 ** attempt);
     const delay = base / 2 + Math.random() * (base / 2);
     this.o.log(`hearth connect: Hearth is unreachable (${why}); retrying in ${Math.round(delay)} ms`);

@@ -8,6 +8,7 @@ import { downloadOptions, toInstalled } from "./install-npm.ts";
 import type { ResolvedInstallOptions } from "./install-options.ts";
 import type { InstalledPackage } from "./installed-package.ts";
 import { extractZip } from "./zip-extract.ts";
+import { plural } from "../shared/plural.ts";
 
 type BundleRun = Extract<RunSpec, { kind: "mcpb" }>;
 
@@ -35,7 +36,7 @@ export async function installBundle(run: BundleRun, o: ResolvedInstallOptions): 
       const dest = join(staging, BUNDLE_DIR);
       mkdirSync(dest);
       const entries = await extractZip(file, dest, undefined, ctx.signal);
-      ctx.progress({ phase: "verifying", message: `unpacked ${entries} entries; reading manifest.json` });
+      ctx.progress({ phase: "verifying", message: `unpacked ${plural(entries, "entry", "entries")}; reading manifest.json` });
       const { entry, name, version } = readBundle(staging, o.host);
       return { v: 1, kind: "mcpb", name, version, sha256: artifact.sha256, entry, installedAt: new Date().toISOString() };
     });

@@ -1,6 +1,7 @@
-import { openPromise } from "yauzl";
 import { inspectTarball } from "../installer/tarball.ts";
 import { AppError } from "../shared/app-error.ts";
+import { bundleIcon } from "./bundle-icon.ts";
+import { withBundleZip, type BundleZip } from "./bundle-zip.ts";
 import { stageArtifact, type StagedArtifact } from "./artifacts.ts";
 import type { NormalisedManifest } from "./manifest.ts";
 import { parseMcpbManifest } from "./manifest-mcpb.ts";
@@ -13,22 +14,20 @@ export function isPackageFile(filename: string | undefined): boolean {
 
 const MAX_BUNDLE_MANIFEST = 1024 * 1024;
 
-async function bundleManifestJson(path: string): Promise<Uint8Array> {
-  const zip = await openPromise(path, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true }).catch((e: Error) => {
-    throw new AppError("invalid", `the bundle is not a readable zip: ${e.message}`, { details: [{ pointer: "/file", message: "not a zip archive" }] });
+async function bundleManifestJson(zip: BundleZip): Promise<Uint8Array> {
+  const f = await zip.read("manifest.json", MAX_BUNDLE_MANIFEST);
+  if (f.kind === "too_large") throw new AppError("too_large", "the bundle's manifest.json is over 1 MiB");
+  if (f.kind !== "file") throw new AppError("invalid", "the bundle has no manifest.json at its root", { details: [{ pointer: "/file", message: "manifest.json missing" }] });
+  return f.bytes;
+}
+
+// The icon a bundle names is a file inside it: read now, as a data: URL, since pages can't load it from the zip.
+async function readBundle(path: string, opts: { name?: string }): Promise<NormalisedManifest> {
+  return withBundleZip(path, async (zip) => {
+    const manifest = parseMcpbManifest(await bundleManifestJson(zip), { name: opts.name });
+    const { icon, warnings } = await bundleIcon(manifest.raw, zip);
+    return { ...manifest, ...(icon ? { icons: [icon] } : {}), warnings: [...manifest.warnings, ...warnings], ...(opts.name ? { name: opts.name } : {}) };
   });
-  try {
-    for await (const entry of zip.eachEntry()) {
-      if (entry.fileName !== "manifest.json") continue;
-      if (entry.uncompressedSize > MAX_BUNDLE_MANIFEST) throw new AppError("too_large", "the bundle's manifest.json is over 1 MiB");
-      const chunks: Buffer[] = [];
-      for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer);
-      return new Uint8Array(Buffer.concat(chunks));
-    }
-  } finally {
-    zip.close();
-  }
-  throw new AppError("invalid", "the bundle has no manifest.json at its root", { details: [{ pointer: "/file", message: "manifest.json missing" }] });
 }
 
 function serverJsonForPackage(pkg: Record<string, unknown>, name: string | undefined): unknown {
@@ -62,10 +61,7 @@ export async function manifestFromPackage(dataDir: string, bytes: Uint8Array, fi
 }
 
 async function readPackage(path: string, filename: string, opts: { name?: string }): Promise<NormalisedManifest> {
-  if (/\.mcpb$/i.test(filename)) {
-    const manifest = parseMcpbManifest(await bundleManifestJson(path), { name: opts.name });
-    return { ...manifest, ...(opts.name ? { name: opts.name } : {}) };
-  }
+  if (/\.mcpb$/i.test(filename)) return readBundle(path, opts);
   const info = await inspectTarball(path);
   const pkg = info.packageJson;
   if (!pkg || typeof pkg !== "object" || typeof (pkg as { name?: unknown }).name !== "string" || typeof (pkg as { version?: unknown }).version !== "string") {

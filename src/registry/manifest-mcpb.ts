@@ -148,10 +148,10 @@ function argSpecs(args: string[], known: Set<string>, multiple: Set<string>): Ar
 function refusal(m: McpbManifest, host: HostCapabilities): string | undefined {
   const platforms = m.compatibility?.platforms;
   if (platforms && platforms.length > 0 && !platforms.includes("linux")) {
-    return `the bundle supports ${platforms.join(", ")} only, not linux`;
+    return `made for ${platforms.join(", ")} only — not Linux`;
   }
-  if (m.server.type === "python" && !host.python) return "python bundles need a python interpreter, and this host has none";
-  if (m.server.type === "uv" && !host.uv) return "uv bundles need uv, and it is not installed on this host";
+  if (m.server.type === "python" && !host.python) return "needs Python — not available on this host";
+  if (m.server.type === "uv" && !host.uv) return "needs Python (uv) — not available on this host";
   return undefined;
 }
 

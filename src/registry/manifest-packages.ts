@@ -20,11 +20,11 @@ export interface ServerJsonPackage {
   environmentVariables?: ServerJsonKeyValue[];
 }
 
-// Why each registry type that Hearth cannot run is refused, said once for the server page.
+// Why each registry type that Hearth cannot run is refused: short, for cards and the server page.
 const UNSUPPORTED: Record<string, string> = {
-  nuget: "NuGet (.NET) packages are not supported by Hearth",
-  cargo: "Cargo (Rust) packages are not supported by Hearth",
-  go: "Go packages are not supported by Hearth",
+  nuget: "a NuGet (.NET) package — Hearth can't run these",
+  cargo: "a Cargo (Rust) package — Hearth can't run these",
+  go: "a Go package — Hearth can't run these",
 };
 
 function ociImage(identifier: string, version: string | undefined): string {
@@ -80,21 +80,19 @@ function runFor(pkg: ServerJsonPackage, launch: LaunchMapping, host: HostCapabil
 
 function refusal(pkg: ServerJsonPackage, host: HostCapabilities): string | undefined {
   if (pkg.transport.type !== "stdio") {
-    return `the package serves MCP over ${pkg.transport.type} itself, and Hearth runs stdio servers`;
+    return `serves MCP over ${pkg.transport.type} itself — Hearth runs stdio servers`;
   }
   switch (pkg.registryType) {
     case "npm":
       return undefined;
     case "mcpb":
-      return pkg.fileSha256 ? undefined : "the .mcpb package has no fileSha256, so its download cannot be verified";
+      return pkg.fileSha256 ? undefined : "its .mcpb download has no fileSha256 — it can't be verified";
     case "pypi":
-      return host.uv ? undefined : "PyPI packages run with uvx, and uv is not installed on this host";
+      return host.uv ? undefined : "needs Python (uvx) — not available on this host";
     case "oci":
-      return host.containerEngine
-        ? undefined
-        : "OCI images need a container engine (docker or podman), and none is available on this host";
+      return host.containerEngine ? undefined : "needs Docker or Podman — not available on this host";
     default:
-      return UNSUPPORTED[pkg.registryType] ?? `registry type "${pkg.registryType}" is not supported by Hearth`;
+      return UNSUPPORTED[pkg.registryType] ?? `a ${pkg.registryType} package — Hearth can't run these`;
   }
 }
 

@@ -179,6 +179,7 @@ function notRunnable(packages: NormalisedPackage[], remotes: NormalisedRemote[])
     return `remote-only server: its publisher hosts it at ${remotes.map((r) => r.url).join(", ")}`;
   }
   if (packages.length === 0) return "the manifest declares no packages and no remotes";
-  const reasons = [...new Set(packages.map((p) => p.notDeployableReason ?? "Hearth does not know how to run it"))];
-  return `no package can run on this host: ${reasons.join("; ")}`;
+  // One reason is said alone ("needs Python (uvx) — not available on this host"); several are listed.
+  const reasons = [...new Set(packages.map((p) => p.notDeployableReason ?? "Hearth doesn't know how to run it"))];
+  return reasons.length === 1 ? (reasons[0] ?? "") : `no package runs here: ${reasons.join("; ")}`;
 }

@@ -113,7 +113,7 @@ function readStart(v: unknown, build: SmitheryBuild | undefined, r: Reading): vo
   const type = v["type"];
   const fn = v["commandFunction"];
   if (type === "http") {
-    r.reason = "Smithery HTTP servers are built and hosted by Smithery from the repository; Hearth cannot build them";
+    r.reason = "hosted by Smithery (HTTP) — Hearth can't build it";
     return;
   }
   if (type !== "stdio" && type !== undefined) r.warnings.push(`startCommand.type "${String(type)}" is not stdio or http`);
@@ -131,13 +131,13 @@ function readStart(v: unknown, build: SmitheryBuild | undefined, r: Reading): vo
     );
     r.runs = commandRun(direct["command"], direct["args"]);
   }
-  if (!r.runs) r.reason = "startCommand has no commandFunction, so Hearth does not know how to start it";
+  if (!r.runs) r.reason = "smithery.yaml doesn't say how to start it (no commandFunction)";
 }
 
 function runtimeReason(runtime: unknown): string {
-  if (runtime === "typescript") return "built by the Smithery CLI (runtime: typescript); Hearth cannot build it";
-  if (runtime === "python") return "built by Smithery's python runtime; Hearth cannot build it";
-  if (runtime === "container") return "Smithery builds it into a container from the repository's Dockerfile; Hearth does not build containers";
+  if (runtime === "typescript") return "needs a Smithery CLI build (typescript) — Hearth can't build it";
+  if (runtime === "python") return "needs a Smithery build (python) — Hearth can't build it";
+  if (runtime === "container") return "needs a container built from its Dockerfile — Hearth can't build it";
   return "smithery.yaml has no startCommand";
 }
 
@@ -197,6 +197,6 @@ export function parseSmitheryManifest(
   };
   if (identity.title !== undefined) m.title = identity.title;
   if (r.exampleConfig !== undefined) m.exampleConfig = r.exampleConfig;
-  if (!r.runs) m.notRunnableReason = r.reason ?? "Hearth does not know how to start this server";
+  if (!r.runs) m.notRunnableReason = r.reason ?? "Hearth doesn't know how to start it";
   return m;
 }

@@ -1,5 +1,6 @@
 import type { ErrorObject } from "ajv";
 import type { AppErrorDetail } from "../shared/app-error.ts";
+import { plural } from "../shared/plural.ts";
 
 /** SchemaProblem is one ajv error reduced to where it is and what is wrong, before wording. */
 export interface SchemaProblem {
@@ -136,10 +137,10 @@ export function describeSchemaError(e: AjvError, hints?: PredicateHints): Schema
       predicate = `must be ${JSON.stringify(p["allowedValue"])}`;
       break;
     case "minLength":
-      predicate = p["limit"] === 1 ? "must not be empty" : `must be at least ${String(p["limit"])} characters long`;
+      predicate = p["limit"] === 1 ? "must not be empty" : `must be at least ${plural(Number(p["limit"]), "character")} long`;
       break;
     case "maxLength":
-      predicate = `must be at most ${String(p["limit"])} characters long`;
+      predicate = `must be at most ${plural(Number(p["limit"]), "character")} long`;
       break;
     case "format":
       predicate = p["format"] === "uri" ? "must be an absolute URL" : `must be a valid ${String(p["format"])}`;

@@ -21,7 +21,9 @@ export function toServerJson(m: NormalisedManifest, qualifiedName: string): Reco
   if (m.title) doc.title = m.title;
   if (m.websiteUrl) doc.websiteUrl = m.websiteUrl;
   if (m.repository) doc.repository = m.repository;
-  if (m.icons?.length) doc.icons = m.icons;
+  // The official schema allows https icons only: a bundle's icon, kept as a data: URL for pages, stays out.
+  const icons = m.icons?.filter((i) => i.src.startsWith("https://"));
+  if (icons?.length) doc.icons = icons;
   doc._meta = { "dev.hearth/source": m.source };
   return doc;
 }

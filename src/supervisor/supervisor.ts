@@ -15,6 +15,7 @@ import { signatureOf, WarmPools } from "./pool.ts";
 import { SharedChild } from "./shared-child.ts";
 import { workDirName } from "./session-root.ts";
 import { wrapCommand, type Protections, type SandboxMode } from "./sandbox.ts";
+import { plural } from "../shared/plural.ts";
 
 const log = logger("supervisor");
 
@@ -78,11 +79,11 @@ export class Supervisor {
   // The session limit is checked before the pool is asked: a warm child is a session like any other.
   private leaseOwn(plan: LaunchPlan): Lease {
     if (this.count(plan.serverKey) - this.pools.idleCount(plan.serverKey) >= plan.maxSessions) {
-      throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
+      throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plural(plan.maxSessions, "session")}; try again shortly`);
     }
     const warm = this.pools.take(plan);
     if (warm) return warm;
-    if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${this.opts.maxChildren} server processes; try again shortly`);
+    if (this.live.size >= this.opts.maxChildren) throw new AppError("unavailable", `this instance runs its maximum of ${plural(this.opts.maxChildren, "server process", "server processes")}; try again shortly`);
     return this.spawn(plan);
   }
 
@@ -101,7 +102,7 @@ export class Supervisor {
       });
       this.shared.set(signature, (shared = created));
     }
-    if (shared.size >= plan.maxSessions) throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plan.maxSessions} sessions; try again shortly`);
+    if (shared.size >= plan.maxSessions) throw new AppError("unavailable", `${plan.serverKey} already has its maximum of ${plural(plan.maxSessions, "session")}; try again shortly`);
     const id = crypto.randomUUID();
     const channel = shared.attach(id.slice(0, 8));
     return { id, serverKey: plan.serverKey, child: channel, sandboxed: shared.sandboxed, release: (reason) => channel.stop({ reason }) };

@@ -4,6 +4,7 @@ import type { CgroupEnforcement } from "../supervisor/cgroup.ts";
 import type { SandboxMode } from "../supervisor/sandbox.ts";
 import type { DeploymentSettingsPanelProps, SettingField } from "../../views/components/deployment-settings-panel.tsx";
 import type { ServerPage } from "./server-page-data.ts";
+import { plural } from "../shared/plural.ts";
 
 /** SettingName is a form field's name: a setting, or `limits.<limit>`. */
 export type SettingName = keyof Omit<DeploymentSettings, "limits"> | `limits.${keyof DeploymentSettings["limits"]}`;
@@ -12,6 +13,8 @@ interface Spec {
   name: SettingName;
   label: string;
   unit?: string;
+  /** one is the unit for a value of 1, when the unit is a counted noun (sessions → session). */
+  one?: string;
   hint?: string;
   /** options are [value, label] for the choices; numbers otherwise. */
   options?: [string, string][];
@@ -23,14 +26,14 @@ const SPECS: Spec[] = [
   { name: "network", label: "Network", options: [["host", "host network"], ["none", "none (loopback only)"]] },
   { name: "sessionPolicy", label: "Session policy", options: [["per-session", "one child per session"], ["shared", "one child shared by all sessions"]] },
   { name: "poolSize", label: "Warm children", hint: "Kept started ahead of sessions (servers that need no config only)." },
-  { name: "maxSessions", label: "Max sessions", unit: "sessions" },
+  { name: "maxSessions", label: "Max sessions", unit: "sessions", one: "session" },
   { name: "idleTimeoutSec", label: "Idle timeout", unit: "s" },
   { name: "maxAgeSec", label: "Max age", unit: "s" },
   { name: "limits.addressSpaceMiB", label: "Address space", unit: "MiB", hint: "RLIMIT_AS; 0 for none (browsers); Bun needs at least 512." },
   { name: "limits.memoryMiB", label: "Memory", unit: "MiB", hint: "cgroup memory.max, where cgroups are delegated." },
-  { name: "limits.openFiles", label: "Open files", unit: "files" },
-  { name: "limits.processes", label: "Processes", unit: "tasks", hint: "RLIMIT_NPROC, counted per uid across the host." },
-  { name: "limits.pids", label: "Pids", unit: "tasks", hint: "cgroup pids.max for one child and its descendants." },
+  { name: "limits.openFiles", label: "Open files", unit: "files", one: "file" },
+  { name: "limits.processes", label: "Processes", unit: "tasks", one: "task", hint: "RLIMIT_NPROC, counted per uid across the host." },
+  { name: "limits.pids", label: "Pids", unit: "tasks", one: "task", hint: "cgroup pids.max for one child and its descendants." },
   { name: "limits.cpuSeconds", label: "CPU time", unit: "s" },
 ];
 
@@ -56,6 +59,11 @@ function bounds(name: SettingName): { min?: number; max?: number } {
   return { min: n.minValue ?? undefined, max: n.maxValue ?? undefined };
 }
 
+function shownValue(now: string | number | undefined, spec: Spec): string {
+  if (typeof now === "number" && spec.one && spec.unit) return plural(now, spec.one, spec.unit);
+  return `${now ?? ""}${spec.unit ? ` ${spec.unit}` : ""}`;
+}
+
 /** SettingsFormState is a refused submission: what was typed, and each field's problem. */
 export interface SettingsFormState {
   values: Partial<Record<SettingName, string>>;
@@ -73,7 +81,7 @@ export function settingsPanelView(data: ServerPage, o: { instanceSandbox: Sandbo
   const fields: SettingField[] = SPECS.map((spec) => {
     const now = settingValue(current, spec.name);
     const isDefault = spec.name === "sandbox" ? now === undefined : now === settingValue(DEFAULT_SETTINGS, spec.name);
-    const shown = spec.name === "sandbox" && now === undefined ? `instance default (${o.instanceSandbox})` : `${now ?? ""}${spec.unit ? ` ${spec.unit}` : ""}`;
+    const shown = spec.name === "sandbox" && now === undefined ? `instance default (${o.instanceSandbox})` : shownValue(now, spec);
     let options = spec.options;
     if (spec.name === "sandbox") {
       // "Instance default" (sent empty: a reset) is offered whenever the viewer may pick it; see applySettingsPatch.

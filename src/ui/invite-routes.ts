@@ -10,6 +10,7 @@ import { InvitationsPage, InviteAcceptPage } from "../../views/pages/invitations
 import { checkOrigin, formString, readForm, requireCsrf } from "./csrf.ts";
 import { html, redirect } from "./html.ts";
 import { loginPath, pageContext } from "./page-context.ts";
+import { plural } from "../shared/plural.ts";
 
 // The link is a credential: no cache, no referrer leaking it to the next site.
 const PRIVATE = { "cache-control": "no-store", "referrer-policy": "no-referrer" };
@@ -42,7 +43,7 @@ export function inviteRoutes(ctx: AppContext) {
         if (!/^\d{1,3}$/.test(f.days)) return listPage(request, { errors: ["days must be a whole number from 1 to 90"], form: f }, 422);
         try {
           const inv = createInvitation(ctx.dbh.db, page.user!.id, { email: f.email, role: f.role, ttlMs: Number(f.days) * DAY_MS });
-          auditRequest(ctx, request, page.principal, { action: "invite.create", outcome: "ok", target: inv.email, detail: `role ${f.role}, ${f.days} days` });
+          auditRequest(ctx, request, page.principal, { action: "invite.create", outcome: "ok", target: inv.email, detail: `role ${f.role}, ${plural(Number(f.days), "day")}` });
           return listPage(request, { created: { link: `${ctx.config.publicUrl}/invite/${inv.token}`, email: inv.email } });
         } catch (e) {
           if (!isAppError(e) || (e.code !== "invalid" && e.code !== "conflict")) throw e;

@@ -14,6 +14,7 @@ import { LoginPage } from "../../views/pages/login-page.tsx";
 import { checkOrigin, formString, readForm, requireCsrf } from "./csrf.ts";
 import { html, redirect } from "./html.ts";
 import { pageContext } from "./page-context.ts";
+import { plural } from "../shared/plural.ts";
 
 const log = logger("login");
 // Before sign-in there is no session to hold a CSRF token: a random value in a cookie and the same
@@ -115,7 +116,7 @@ export function loginRoutes(ctx: AppContext) {
         const form = await readForm(request);
         const page = requireCsrf(ctx, request, form);
         const ended = endUserSessions(ctx.dbh.db, page.user!.id);
-        auditRequest(ctx, request, page.principal, { action: "auth.signout_everywhere", outcome: "ok", detail: `${ended} sessions ended` });
+        auditRequest(ctx, request, page.principal, { action: "auth.signout_everywhere", outcome: "ok", detail: `${plural(ended, "session")} ended` });
         return redirect("/login", { "set-cookie": clearSessionCookie() });
       },
       { parse: "none" },

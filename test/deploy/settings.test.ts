@@ -165,7 +165,7 @@ describe("per-server deployment settings", () => {
     expect((await patch("io.github.test/echo-max", { maxSessions: 1, idleTimeoutSec: 42, maxAgeSec: 600 })).status).toBe(200);
     const first = await open("io.github.test/echo-max");
     expect(first).toMatchObject({ idleTimeoutMs: 42_000, maxAgeMs: 600_000 });
-    await expect(open("io.github.test/echo-max")).rejects.toThrow("already has its maximum of 1 sessions");
+    await expect(open("io.github.test/echo-max")).rejects.toThrow("already has its maximum of 1 session; try again shortly");
     await first.lease.release("test done");
   });
 

@@ -89,12 +89,12 @@ describe(".mcpb bundle installs", () => {
   });
 
   it("refuses a python bundle on a host without python", async () => {
-    const manifest = JSON.parse(base[0]?.content ?? "{}") as { server: Record<string, unknown> };
+    const manifest = JSON.parse(String(base[0]?.content ?? "{}")) as { server: Record<string, unknown> };
     manifest.server = { type: "python", entry_point: "server/index.js", mcp_config: { command: "python3", args: ["${__dirname}/server/index.js"] } };
     const file = writeBytes(t.root, "py.mcpb", zip([{ name: "manifest.json", content: JSON.stringify(manifest) }, base[1] as ZipEntry]));
     const err = await rejection(installRunSpec({ kind: "mcpb", launch }, t.options({ artifactPath: file })));
     expect(isAppError(err) && err.code).toBe("unavailable");
-    expect(err.message).toContain("python");
+    expect(err.message).toContain("needs Python");
   });
 
   it("downloads from bundleUrl once, then reuses the unpacked bundle offline", async () => {

@@ -91,11 +91,11 @@ describe("parseMcpbManifest", () => {
   it("says a python bundle cannot run without python, and a mac-only bundle not at all", () => {
     const py = { ...bundle, server: { ...bundle.server, type: "python" } };
     expect(parseMcpbManifest(JSON.stringify(py)).notRunnableReason).toBe(
-      "python bundles need a python interpreter, and this host has none",
+      "needs Python — not available on this host",
     );
     expect(parseMcpbManifest(JSON.stringify(py), { host: { uv: false, python: true, containerEngine: null } }).runs?.kind).toBe("mcpb");
     const mac = { ...bundle, compatibility: { platforms: ["darwin"] } };
-    expect(parseMcpbManifest(JSON.stringify(mac)).notRunnableReason).toBe("the bundle supports darwin only, not linux");
+    expect(parseMcpbManifest(JSON.stringify(mac)).notRunnableReason).toBe("made for darwin only — not Linux");
   });
 
   it("refuses a manifest without a server, pointing at the field", () => {

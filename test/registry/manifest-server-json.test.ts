@@ -138,13 +138,9 @@ describe("parseServerJson: other package kinds", () => {
     };
     const none = parseServerJson(JSON.stringify(doc));
     expect(none.packages[0]?.deployable).toBe(false);
-    expect(none.packages[0]?.notDeployableReason).toBe(
-      "OCI images need a container engine (docker or podman), and none is available on this host",
-    );
+    expect(none.packages[0]?.notDeployableReason).toBe("needs Docker or Podman — not available on this host");
     expect(none.runs).toBeNull();
-    expect(none.notRunnableReason).toBe(
-      "no package can run on this host: OCI images need a container engine (docker or podman), and none is available on this host",
-    );
+    expect(none.notRunnableReason).toBe("needs Docker or Podman — not available on this host");
     expect(none.configSchema).toEqual({ type: "object", properties: { PROM_URL: { type: "string" } }, required: ["PROM_URL"] });
 
     const podman = parseServerJson(JSON.stringify(doc), { host: { uv: false, python: false, containerEngine: "podman" } });
@@ -199,9 +195,10 @@ describe("parseServerJson: other package kinds", () => {
       }),
     );
     expect(m.packages.map((p) => [p.deployable, p.notDeployableReason])).toEqual([
-      [false, "NuGet (.NET) packages are not supported by Hearth"],
-      [false, "PyPI packages run with uvx, and uv is not installed on this host"],
+      [false, "a NuGet (.NET) package — Hearth can't run these"],
+      [false, "needs Python (uvx) — not available on this host"],
     ]);
+    expect(m.notRunnableReason).toBe("no package runs here: a NuGet (.NET) package — Hearth can't run these; needs Python (uvx) — not available on this host");
     expect(m.packages[1]?.run).toEqual({
       kind: "command",
       command: "uvx",

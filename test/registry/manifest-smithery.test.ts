@@ -70,7 +70,7 @@ describe("parseSmitheryManifest: other shapes", () => {
     );
     expect(m.runs).toBeNull();
     expect(m.notRunnableReason).toBe(
-      "Smithery HTTP servers are built and hosted by Smithery from the repository; Hearth cannot build them",
+      "hosted by Smithery (HTTP) — Hearth can't build it",
     );
     expect(m.configSchema).toEqual({
       type: "object",
@@ -109,7 +109,7 @@ describe("parseSmitheryManifest: other shapes", () => {
   it("says why a runtime-only file cannot run here", () => {
     const m = parseSmitheryManifest('runtime: "typescript"\nenv:\n  NODE_ENV: production\n', id);
     expect(m.runs).toBeNull();
-    expect(m.notRunnableReason).toBe("built by the Smithery CLI (runtime: typescript); Hearth cannot build it");
+    expect(m.notRunnableReason).toBe("needs a Smithery CLI build (typescript) — Hearth can't build it");
   });
 
   it("uses a non-standard command list with a warning", () => {

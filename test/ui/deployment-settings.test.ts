@@ -173,6 +173,15 @@ describe("deployment settings on the Deployments page", () => {
     expect(settings()?.maxSessions).toBe(4);
   });
 
+  it("says one session in the singular in the state panel and the settings list", async () => {
+    const { w } = world();
+    expect((await save(w.owner, { maxSessions: "1" })).status).toBe(303);
+    const body = await (await page(w.owner)).text();
+    expect(body).toContain("1 session, idle 300 s");
+    expect(setting(body, "maxSessions")).toBe("<span>1 session</span>");
+    expect(body).not.toContain("1 sessions");
+  });
+
   it("offers sandbox none to admins only, and refuses it from a publisher or owner", async () => {
     const { w, settings } = world();
     expect(await (await page(w.owner)).text()).not.toContain('<option value="none">none (no sandbox)</option>');

@@ -106,4 +106,11 @@ describe("array and integer fields", () => {
     expect(html).toContain("≥ 1");
     expect(html).toContain("≤ 100");
   });
+
+  it("word a parameter's bounds of one in the singular on the tools page", () => {
+    const html = String(PropertiesTable({ schema: { type: "object", properties: { code: { type: "string", minLength: 1, maxLength: 1 }, tags: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 1 } } } }));
+    expect(html).toContain("at least 1 character");
+    expect(html).toContain("at most 1 item");
+    expect(html).not.toMatch(/1 (characters|items)/);
+  });
 });

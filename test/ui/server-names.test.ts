@@ -80,7 +80,7 @@ describe("tool counts", () => {
     publish(...(await setup()), "io.github.acme/weather", { packages: PYPI });
     const c = card(await (await t.request("/")).text(), "io.github.acme/weather");
     expect(c).toContain("tools: ?");
-    expect(c).toContain("Tools not listed: no package can run on this host: PyPI packages run with uvx, and uv is not installed on this host");
+    expect(c).toContain("Tools not listed: needs Python (uvx) — not available on this host");
   });
 
   it("says a server that was never deployed has not had its tools listed", async () => {

@@ -1,3 +1,4 @@
+import { plural } from "../../src/shared/plural.ts";
 /** BarChartProps are one series of labelled values and how to print them. */
 export interface BarChartProps {
   title: string;
@@ -28,7 +29,7 @@ export function BarChart(p: BarChartProps): JSX.Element {
   return (
     <figure class="chart">
       <figcaption safe>{p.title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${p.title}: ${p.points.length} days, peak ${fmt(max)}${p.unit ?? ""}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${p.title}: ${plural(p.points.length, "day")}, peak ${fmt(max)}${p.unit ?? ""}`}>
         <line x1={String(PAD.left)} y1={String(PAD.top + innerH)} x2={String(W - PAD.right)} y2={String(PAD.top + innerH)} class="axis" />
         <text x={String(PAD.left - 6)} y={String(PAD.top + 4)} class="tick" text-anchor="end" safe>
           {fmt(max)}

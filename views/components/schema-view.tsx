@@ -1,4 +1,5 @@
 import { prettyJson } from "../format.ts";
+import { plural } from "../../src/shared/plural.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -29,11 +30,11 @@ function constraints(s: Schema): string[] {
     const v = s[k];
     if (typeof v === "number" && Math.abs(v) < Number.MAX_SAFE_INTEGER) out.push(`${label} ${v}`);
   }
-  if (typeof s.minLength === "number") out.push(`at least ${s.minLength} characters`);
-  if (typeof s.maxLength === "number") out.push(`at most ${s.maxLength} characters`);
+  if (typeof s.minLength === "number") out.push(`at least ${plural(s.minLength, "character")}`);
+  if (typeof s.maxLength === "number") out.push(`at most ${plural(s.maxLength, "character")}`);
   if (typeof s.pattern === "string") out.push(`matches ${s.pattern}`);
-  if (typeof s.minItems === "number") out.push(`at least ${s.minItems} items`);
-  if (typeof s.maxItems === "number") out.push(`at most ${s.maxItems} items`);
+  if (typeof s.minItems === "number") out.push(`at least ${plural(s.minItems, "item")}`);
+  if (typeof s.maxItems === "number") out.push(`at most ${plural(s.maxItems, "item")}`);
   return out;
 }
 

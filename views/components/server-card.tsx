@@ -1,5 +1,6 @@
 import type { SearchHit } from "../../src/registry/search.ts";
-import { count, displayName, imageUrl, initial, plural } from "../format.ts";
+import { plural } from "../../src/shared/plural.ts";
+import { count, displayName, imageUrl, initial } from "../format.ts";
 
 /** ServerIcon is a server's icon, or its initial when it has none (or only an unsafe URL: https and data: images only). */
 export function ServerIcon(p: { name: string; iconUrl: string | null; size?: "large" }): JSX.Element {

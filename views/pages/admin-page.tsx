@@ -1,5 +1,6 @@
 import type { InstanceStats } from "../../src/ui/instance-stats.ts";
 import { Layout, type LayoutProps } from "../layout.tsx";
+import { plural } from "../../src/shared/plural.ts";
 
 function Stat(p: { label: string; value: number; hint?: string }): JSX.Element {
   return (
@@ -17,9 +18,9 @@ export function AdminStats(p: { stats: InstanceStats }): JSX.Element {
   return (
     <section id="admin-stats" class="stats" hx-get="/admin/stats" hx-trigger="every 5s" hx-swap="outerHTML" aria-live="polite">
       <Stat label="Servers" value={s.servers} hint={`${s.privateServers} private`} />
-      <Stat label="Deployed" value={s.deployed} hint={`${s.failedDeployments} failed deployments`} />
+      <Stat label="Deployed" value={s.deployed} hint={`${plural(s.failedDeployments, "failed deployment")}`} />
       <Stat label="Server processes" value={s.children} hint={`${s.warmIdle} warm, waiting`} />
-      <Stat label="Sessions today" value={s.sessionsToday} hint={`warm pool: ${s.poolHits} hits, ${s.poolMisses} misses`} />
+      <Stat label="Sessions today" value={s.sessionsToday} hint={`warm pool: ${plural(s.poolHits, "hit")}, ${plural(s.poolMisses, "miss", "misses")}`} />
       <Stat label="Tool calls today" value={s.toolCallsToday} />
       <Stat label="Tool-call errors today" value={s.errorsToday} />
       <Stat label="Users" value={s.users} />

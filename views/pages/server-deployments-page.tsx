@@ -6,6 +6,7 @@ import { isoDate } from "../format.ts";
 import { DeploymentSettingsPanel, type DeploymentSettingsPanelProps } from "../components/deployment-settings-panel.tsx";
 import { TestConfigPanel, type TestConfigPanelProps } from "../components/test-config-panel.tsx";
 import { DeployHistoryPanel, LastDeployFacts, type DeployHistoryPanelProps } from "../components/deploy-history-panel.tsx";
+import { plural } from "../../src/shared/plural.ts";
 
 /** DeployProgressView is the progress bar and what the deploy is doing (an SSE message's content). */
 export function DeployProgressView(p: { progress: DeployProgress; base: string }): JSX.Element {
@@ -104,7 +105,7 @@ export function DeployStatePanel(p: { data: ServerPage; activeSessions: number; 
         {d ? (
           <>
             <dt>Limits</dt>
-            <dd safe>{`${d.settings.maxSessions} sessions, idle ${d.settings.idleTimeoutSec} s, max age ${d.settings.maxAgeSec} s, ${d.settings.poolSize} warm`}</dd>
+            <dd safe>{`${plural(d.settings.maxSessions, "session")}, idle ${d.settings.idleTimeoutSec} s, max age ${d.settings.maxAgeSec} s, ${d.settings.poolSize} warm`}</dd>
             <dt>Network</dt>
             <dd>{d.settings.network}</dd>
             <dt>Updated</dt>

@@ -2,7 +2,8 @@ import type { NormalisedManifest, RunSpec } from "../../src/registry/manifest.ts
 import type { ServerPage } from "../../src/ui/server-page-data.ts";
 import { CopyField } from "../components/copy.tsx";
 import { ServerShell, type ServerShellProps } from "../components/server-shell.tsx";
-import { httpUrl, isoDate, plural, shortDate } from "../format.ts";
+import { plural } from "../../src/shared/plural.ts";
+import { httpUrl, isoDate, shortDate } from "../format.ts";
 
 /** ServerOverviewProps add the host's sandbox mode to the server's data. */
 export interface ServerOverviewProps {

@@ -1,7 +1,8 @@
 import type { ServerPage } from "../../src/ui/server-page-data.ts";
 import { PropertiesTable, RawSchema } from "../components/schema-view.tsx";
 import { ServerShell, type ServerShellProps } from "../components/server-shell.tsx";
-import { isoDate, plural, shortDate } from "../format.ts";
+import { plural } from "../../src/shared/plural.ts";
+import { isoDate, shortDate } from "../format.ts";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
