@@ -4,7 +4,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { runHearth, startHearth, type HearthProcess } from "../helpers/hearth-process.ts";
-import { descendantsOf, waitUntil } from "../helpers/processes.ts";
+import { waitUntil } from "../helpers/processes.ts";
 import { seedDataDir } from "../helpers/seeded-data-dir.ts";
 import { tempDir } from "../helpers/temp.ts";
 
@@ -33,8 +33,16 @@ function settle(p: Promise<unknown>, h: HearthProcess): Promise<{ error?: string
     (e: Error) => ({ error: e.message, hearthExited: h.proc.exitCode !== null }),
   );
 }
-// Waits for the call to reach the child: its pool child is then busy, and the pool spawns another.
-const callStarted = (h: HearthProcess) => waitUntil(() => descendantsOf(h.proc.pid).length >= 2, 10_000);
+// Waits for the relay to have passed the tools/call to the child (Hearth counts it then). Counting
+// children instead raced: the pool refills as soon as a session opens, before its first call.
+async function callStarted(h: HearthProcess, key: string): Promise<boolean> {
+  const counted = async () => {
+    const text = await (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+    return /hearth_tool_calls_total\{server="io\.github\.test\/echo"\} [1-9]/.test(text);
+  };
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await Bun.sleep(25)) if (await counted()) return true;
+  return false;
+}
 
 describe("SIGTERM with a call in flight", () => {
   it("fails the Streamable HTTP call with 'Hearth is restarting' before Hearth exits, sends a notice, and exits 0 inside the drain timeout", async () => {
@@ -45,7 +53,7 @@ describe("SIGTERM with a call in flight", () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(`${h.url}/${ECHO}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
     cleanups.push(() => client.close().catch(() => undefined));
     const call = settle(client.callTool(SLOW), h);
-    expect(await callStarted(h)).toBe(true);
+    expect(await callStarted(h, key)).toBe(true);
     h.proc.kill("SIGTERM");
     const ended = await call;
     expect(ended.error).toContain("Hearth is restarting");
@@ -67,7 +75,7 @@ describe("SIGTERM with a call in flight", () => {
     await waitUntil(() => frames.length === 1);
     ws.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: SLOW }));
-    expect(await callStarted(h)).toBe(true);
+    expect(await callStarted(h, key)).toBe(true);
     await Bun.sleep(100); // the call's line reaches the child's stdin
     h.proc.kill("SIGTERM");
     const close = await closed;
@@ -81,7 +89,7 @@ describe("SIGTERM with a call in flight", () => {
   it("makes `hearth call` print one sentence and exit 1, with no stack trace", async () => {
     const { h, key } = await serve();
     const call = runHearth(["call", ECHO, "slow", "steps=1", "delayMs=10000", "--url", h.url, "--key", key]);
-    expect(await callStarted(h)).toBe(true);
+    expect(await callStarted(h, key)).toBe(true);
     await Bun.sleep(100);
     h.proc.kill("SIGTERM");
     const r = await call;
