@@ -22,8 +22,9 @@ const log = logger("serve");
 function selfCommand(): string {
   const l = selfLauncher();
   if (!l.args.length) return l.command;
-  const main = relative(process.cwd(), l.args[0]!);
-  return `bun ${main.startsWith("..") ? l.args[0] : main}`;
+  const script = l.args.at(-1)!; // after the launcher's own flags: the path of src/main.ts
+  const main = relative(process.cwd(), script);
+  return `bun ${main.startsWith("..") ? script : main}`;
 }
 
 /** serve runs Hearth: database, HTTP, and (as later parts land) supervisor and bridge. */
