@@ -10,6 +10,7 @@ import m0005 from "./0005_teams.sql" with { type: "text" };
 import m0006 from "./0006_accounts_protect.sql" with { type: "text" };
 import m0007 from "./0007_secrets.sql" with { type: "text" };
 import m0008 from "./0008_deploy_history.sql" with { type: "text" };
+import m0009 from "./0009_api_key_parent.sql" with { type: "text" };
 
 /** EmbeddedMigration is one SQL file drizzle-kit generated, by its journal tag. */
 export interface EmbeddedMigration {
@@ -28,4 +29,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0006_accounts_protect", sql: m0006 },
   { tag: "0007_secrets", sql: m0007 },
   { tag: "0008_deploy_history", sql: m0008 },
+  { tag: "0009_api_key_parent", sql: m0009 },
 ];

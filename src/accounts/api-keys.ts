@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
@@ -58,8 +59,20 @@ function sha256(s: string): string {
   return new Bun.CryptoHasher("sha256").update(s).digest("hex");
 }
 
-/** createApiKey stores a new key for the user and returns it in full, the only time it is visible. */
-export function createApiKey(db: Db, userId: number, input: unknown): { key: string; id: number; prefix: string } {
+// A user's live (unrevoked, unexpired) keys are capped, so a leaked key can't mint without bound;
+// a user at the cap revokes old keys on /account. README documents the number.
+const MAX_LIVE_KEYS_PER_USER = 100;
+
+function liveKeyCount(db: Db, userId: number, now: number): number {
+  const live = and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+  return db.select({ n: count() }).from(apiKeys).where(live).get()!.n;
+}
+
+/**
+ * createApiKey stores a new key for the user and returns it in full, the only time it is visible.
+ * parentKeyId is the key that made it through the API: revoking that key revokes this one too.
+ */
+export function createApiKey(db: Db, userId: number, input: unknown, opts: { parentKeyId?: number } = {}): { key: string; id: number; prefix: string } {
   const parsed = newKeySchema.safeParse(input);
   if (!parsed.success) {
     throw new AppError("invalid", "API key settings are not acceptable", {
@@ -68,12 +81,24 @@ export function createApiKey(db: Db, userId: number, input: unknown): { key: str
   }
   const prefix = randomBase62(12);
   const key = `hth_${prefix}_${randomBase62(40)}`;
-  const row = db
-    .insert(apiKeys)
-    .values({ userId, prefix, hash: sha256(key), ...parsed.data, scopes: [...new Set(parsed.data.scopes)] })
-    .returning({ id: apiKeys.id })
-    .get();
-  return { key, id: row.id, prefix };
+  // Counting and inserting in one immediate transaction: two processes (a server and the CLI) can't both squeeze in under the cap.
+  return db.transaction(
+    (tx) => {
+      if (liveKeyCount(tx, userId, Date.now()) >= MAX_LIVE_KEYS_PER_USER) {
+        throw new AppError(
+          "conflict",
+          `you already have ${MAX_LIVE_KEYS_PER_USER} live API keys, the most one user may have; revoke the ones you no longer use on your /account page (or with \`hearth key revoke\` on the Hearth's host), then try again`,
+        );
+      }
+      const row = tx
+        .insert(apiKeys)
+        .values({ userId, prefix, hash: sha256(key), ...parsed.data, scopes: [...new Set(parsed.data.scopes)], parentKeyId: opts.parentKeyId ?? null })
+        .returning({ id: apiKeys.id })
+        .get();
+      return { key, id: row.id, prefix };
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** authenticateApiKey returns the principal of a valid, unexpired, unrevoked key, else undefined. */
@@ -118,10 +143,26 @@ export function noteAccessLost(): void {
   revocations++;
 }
 
-/** revokeApiKey makes a key useless at once. */
-export function revokeApiKey(db: Db, id: number): void {
-  db.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.id, id)).run();
+// Revokes the key and every key made from it, however deep, in one statement (so in one
+// transaction); returns how many of those descendants were still live.
+function revokeKeyTree(db: Db, id: number): number {
+  const rows = db.all<{ id: number }>(sql`
+    WITH RECURSIVE tree(id) AS (
+      SELECT ${id} UNION SELECT k.id FROM ${apiKeys} k JOIN tree ON k.parent_key_id = tree.id
+    )
+    UPDATE ${apiKeys} SET revoked_at = ${Date.now()} WHERE id IN tree AND revoked_at IS NULL RETURNING id`);
   revocations++;
+  return rows.filter((r) => r.id !== id).length;
+}
+
+/** revokeApiKey makes a key, and every key made with it, useless at once; returns how many of those it also revoked. */
+export function revokeApiKey(db: Db, id: number): number {
+  return revokeKeyTree(db, id);
+}
+
+/** revokedWith is the audit detail for a revocation that took descendants along (undefined when none). */
+export function revokedWith(descendants: number): string | undefined {
+  return descendants > 0 ? `with the ${descendants} key${descendants === 1 ? "" : "s"} made with it` : undefined;
 }
 
 /** keyStillValid tells whether a key is neither revoked nor expired (for sessions opened with it). */
@@ -143,10 +184,15 @@ export interface ApiKeyInfo {
   lastUsedAt: number | null;
   revokedAt: number | null;
   createdAt: number;
+  /** parentKeyId is the key that made this one through the API (null when made on /account or by the CLI). */
+  parentKeyId: number | null;
+  /** parentPrefix is that key's visible prefix, so a copy can't pass as the original. */
+  parentPrefix: string | null;
 }
 
 /** listApiKeys returns a user's keys (or everyone's when userId is undefined), newest first. */
 export function listApiKeys(db: Db, userId?: number): ApiKeyInfo[] {
+  const parent = alias(apiKeys, "parent");
   return db
     .select({
       id: apiKeys.id,
@@ -160,9 +206,12 @@ export function listApiKeys(db: Db, userId?: number): ApiKeyInfo[] {
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,
       createdAt: apiKeys.createdAt,
+      parentKeyId: apiKeys.parentKeyId,
+      parentPrefix: parent.prefix,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(parent, eq(parent.id, apiKeys.parentKeyId))
     .where(userId === undefined ? undefined : eq(apiKeys.userId, userId))
     .orderBy(desc(apiKeys.id))
     .all()
@@ -175,14 +224,13 @@ export function findApiKey(db: Db, idOrPrefix: string): ApiKeyInfo | undefined {
   return listApiKeys(db).find((k) => String(k.id) === idOrPrefix || k.prefix === prefix);
 }
 
-/** revokeOwnApiKey revokes a key only if it belongs to the user; false when there is no such live key. */
-export function revokeOwnApiKey(db: Db, userId: number, id: number): boolean {
-  const done = db
-    .update(apiKeys)
-    .set({ revokedAt: Date.now() })
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id })
-    .all();
-  revocations++;
-  return done.length > 0;
+/**
+ * revokeOwnApiKey revokes a key, and the keys made with it, only if it is the user's and live;
+ * undefined when there is no such key, else how many descendants went with it.
+ */
+export function revokeOwnApiKey(db: Db, userId: number, id: number): { descendants: number } | undefined {
+  return db.transaction((tx) => {
+    const mine = tx.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))).get();
+    return mine ? { descendants: revokeKeyTree(tx, id) } : undefined;
+  });
 }

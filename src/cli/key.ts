@@ -1,4 +1,4 @@
-import { API_KEY_SCOPES, createApiKey, findApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from "../accounts/api-keys.ts";
+import { API_KEY_SCOPES, createApiKey, findApiKey, listApiKeys, revokeApiKey, revokedWith, type ApiKeyInfo } from "../accounts/api-keys.ts";
 import { audit } from "../audit/audit-log.ts";
 import { findUserByEmail } from "../accounts/users.ts";
 import { openInstance } from "../db/instance.ts";
@@ -90,10 +90,10 @@ export const keyListCommand: Command = {
   },
 };
 
-/** keyRevokeCommand revokes a key by id or prefix; sessions opened with it stop on their next message. */
+/** keyRevokeCommand revokes a key by id or prefix, with the keys made with it; sessions opened with them stop on their next message. */
 export const keyRevokeCommand: Command = {
   name: "key revoke",
-  summary: "revoke an API key by id or prefix, at once",
+  summary: "revoke an API key by id or prefix, at once, with every key made with it",
   usage: "hearth key revoke <id | hth_prefix>",
   flags: [],
   async run({ config, positionals }) {
@@ -107,9 +107,10 @@ export const keyRevokeCommand: Command = {
         console.log(`key #${k.id} (hth_${k.prefix}) was already revoked`);
         return 0;
       }
-      revokeApiKey(dbh.db, k.id);
-      audit(dbh.db, { action: "key.revoke", outcome: "ok", actor: CLI_ACTOR, target: `key #${k.id} of ${k.userEmail}`, detail: `"${k.name}" via the CLI` });
-      console.log(`revoked key #${k.id} (hth_${k.prefix}) of ${k.userEmail}`);
+      const descendants = revokeApiKey(dbh.db, k.id);
+      const along = revokedWith(descendants);
+      audit(dbh.db, { action: "key.revoke", outcome: "ok", actor: CLI_ACTOR, target: `key #${k.id} of ${k.userEmail}`, detail: `"${k.name}" via the CLI${along ? ` ${along}` : ""}` });
+      console.log(`revoked key #${k.id} (hth_${k.prefix}) of ${k.userEmail}${along ? `, and ${along.replace(/^with /, "")}` : ""}`);
       return 0;
     } finally {
       dbh.close();

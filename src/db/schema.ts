@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { InstalledPackage } from "../installer/installed-package.ts";
 
 // Times are Unix milliseconds: cheap to compare, sort and serialise, with no timezone surprises.
@@ -32,8 +32,11 @@ export const apiKeys = sqliteTable(
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
     createdAt: integer("created_at").notNull().default(now),
+    // The key that made this one through the API (null when made on /account or by the CLI):
+    // revoking a key revokes what it made, so a leaked key's copies die with it.
+    parentKeyId: integer("parent_key_id").references((): AnySQLiteColumn => apiKeys.id, { onDelete: "set null" }),
   },
-  (t) => [index("api_keys_user_idx").on(t.userId)],
+  (t) => [index("api_keys_user_idx").on(t.userId), index("api_keys_parent_idx").on(t.parentKeyId)],
 );
 
 /** webSessions are browser sign-ins; the cookie holds a random token, the table only its SHA-256. */

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { API_KEY_SCOPES, createApiKey, listApiKeys, revokeOwnApiKey } from "../accounts/api-keys.ts";
+import { API_KEY_SCOPES, createApiKey, listApiKeys, revokedWith, revokeOwnApiKey } from "../accounts/api-keys.ts";
 import { changePassword } from "../accounts/users.ts";
 import { endUserSessions } from "../accounts/web-sessions.ts";
 import { auditRequest } from "../audit/audit-request.ts";
@@ -68,6 +68,7 @@ export function accountRoutes(ctx: AppContext) {
           auditRequest(ctx, request, page.principal, { action: "key.create", outcome: "ok", target: `key #${id}`, detail: `"${input.name}" scopes ${input.scopes.join(",")}` });
           return respond(ctx, request, page, { created: { key, name: input.name } });
         } catch (e) {
+          if (isAppError(e) && e.code === "conflict") return respond(ctx, request, page, { errors: [e.message], form: f }, 409);
           if (!isAppError(e) || e.code !== "invalid") throw e;
           return respond(ctx, request, page, { errors: e.details.map((d) => d.message), form: f }, 422);
         }
@@ -81,8 +82,9 @@ export function accountRoutes(ctx: AppContext) {
         const page = requireCsrf(ctx, request, form);
         const id = Number(params.id);
         // Someone else's key is "no such key": ids of other users' keys are not confirmed.
-        if (!Number.isSafeInteger(id) || !revokeOwnApiKey(ctx.dbh.db, page.user!.id, id)) throw new AppError("not_found", "you have no live key with that id");
-        auditRequest(ctx, request, page.principal, { action: "key.revoke", outcome: "ok", target: `key #${id}` });
+        const done = Number.isSafeInteger(id) ? revokeOwnApiKey(ctx.dbh.db, page.user!.id, id) : undefined;
+        if (!done) throw new AppError("not_found", "you have no live key with that id");
+        auditRequest(ctx, request, page.principal, { action: "key.revoke", outcome: "ok", target: `key #${id}`, detail: revokedWith(done.descendants) });
         return isFragmentRequest(request) ? respond(ctx, request, page, {}) : redirect("/account");
       },
       { parse: "none" },

@@ -37,6 +37,22 @@ describe("revoking a key ends its open sessions at once", () => {
     await client.close().catch(() => undefined);
   });
 
+  it("a session opened with a key another key made ends when that other key is revoked", async () => {
+    h = await startHosted();
+    h.deployFixture(NAME, "echo-server.ts");
+    const parent = createApiKey(h.ctx.dbh.db, 1, { name: "laptop", scopes: ["read", "connect"] });
+    const made = await fetch(`${h.server.url}/api/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${parent.key}`, "content-type": "application/json" }, body: JSON.stringify({ name: "copy", scopes: ["connect"] }) });
+    expect(made.status).toBe(201);
+    const { key } = (await made.json()) as { key: string };
+    const client = new Client({ name: "t", version: "1" });
+    const transport = new StreamableHTTPClientTransport(new URL(h.httpUrl(NAME)), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+    await client.connect(transport);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await revokeInUi(h, parent.id);
+    await expect(client.listTools()).rejects.toThrow();
+    await client.close().catch(() => undefined);
+  });
+
   it("over WebSocket: the next message closes it with 1008, without waiting for the re-check interval", async () => {
     h = await startHosted();
     h.deployFixture(NAME, "echo-server.ts");

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
+import { createApiKey } from "../../src/accounts/api-keys.ts";
+import { openInstance } from "../../src/db/instance.ts";
 import { runHearth } from "../helpers/hearth-process.ts";
 import { tempDir } from "../helpers/temp.ts";
 
@@ -37,6 +39,24 @@ describe("hearth key list / revoke", () => {
     expect(r.stdout).toContain("revoked key #1");
     expect((await runHearth(["key", "list", "--data", data])).stdout).toMatch(/revoked\s*$/m);
     expect((await runHearth(["key", "revoke", "1", "--data", data])).stdout).toContain("already revoked");
+  });
+
+  it("revokes the keys a key made along with it, and says how many", async () => {
+    const { data } = await withKey();
+    const { dbh } = openInstance(data);
+    const child = createApiKey(dbh.db, 1, { name: "copy", scopes: ["read"], namespace: "acme" }, { parentKeyId: 1 });
+    const grandchild = createApiKey(dbh.db, 1, { name: "copy of copy", scopes: ["read"], namespace: "acme" }, { parentKeyId: child.id });
+    dbh.close();
+    const r = await runHearth(["key", "revoke", "1", "--data", data]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("revoked key #1");
+    expect(r.stdout).toContain("and the 2 keys made with it");
+    const states = (await runHearth(["key", "list", "--data", data, "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: number; state: string; parentKeyId: number | null });
+    expect(states.map((k) => [k.id, k.state, k.parentKeyId])).toEqual([
+      [grandchild.id, "revoked", child.id],
+      [child.id, "revoked", 1],
+      [1, "revoked", null],
+    ]);
   });
 
   it("refuses an unknown key, a missing argument, and an unknown user", async () => {

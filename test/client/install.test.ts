@@ -6,11 +6,12 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { dirname, join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
-import { keyStillValid, listApiKeys } from "../../src/accounts/api-keys.ts";
+import { createApiKey, keyStillValid, listApiKeys, revokeApiKey } from "../../src/accounts/api-keys.ts";
 import { findUserByEmail } from "../../src/accounts/users.ts";
 import { runCli } from "../../src/cli/index.ts";
 import { clientConfigPath } from "../../src/client/client-paths.ts";
 import { clientShape, type ClientId } from "../../src/client/client-entries.ts";
+import { keyInEntry } from "../../src/client/install-key.ts";
 import { normaliseServerJson } from "../../src/registry/manifest-server-json.ts";
 import { publishVersion } from "../../src/registry/publish.ts";
 import { runHearth } from "../helpers/hearth-process.ts";
@@ -210,6 +211,20 @@ describe("hearth install: the key it writes", () => {
     const before = listApiKeys(h.ctx.dbh.db).length;
     expect(await install("cursor", env)).toBe(0);
     expect(listApiKeys(h.ctx.dbh.db).length).toBe(before);
+  });
+
+  it("the key it writes is tied to the key it ran with, makes no keys, and dies with its parent", async () => {
+    const env = { HOME: home() };
+    const user = findUserByEmail(h.ctx.dbh.db, "admin@example.com")!;
+    const parent = createApiKey(h.ctx.dbh.db, user.id, { name: "laptop", scopes: ["read", "connect"] });
+    expect(await quietly(["install", "io.github.test/echo", "--client", "cursor", "--url", h.server.url, "--key", parent.key], env)).toBe(0);
+    const row = keyRow(read("cursor", fileOf("cursor", env)).mcpServers!.echo)!;
+    expect(row.parentKeyId).toBe(parent.id);
+    const written = keyInEntry(read("cursor", fileOf("cursor", env)).mcpServers!.echo)!;
+    const copy = await fetch(`${h.server.url}/api/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${written}`, "content-type": "application/json" }, body: JSON.stringify({ name: row.name, scopes: ["connect"] }) });
+    expect(copy.status).toBe(403);
+    revokeApiKey(h.ctx.dbh.db, parent.id);
+    expect(keyStillValid(h.ctx.dbh.db, row.id)).toBe(false);
   });
 
   it("makes a new key when the one in the entry was revoked on /account", async () => {

@@ -88,8 +88,8 @@ const TABLE = {
   "own-profile":          [401,  404,  404,   "ok", 404,  "ok",  403,   "ok",  403,   "ok", 401,  401],
   /** own-profile-form: deleting that profile from the Connect tab. */
   "own-profile-form":     [401,  404,  404,   "ok", 404,  "ok",  401,   401,   401,   401,  401,  401],
-  /** key-derive: making a key that can do less than the caller (here connect-only): any user; a key needs the scopes it gives. */
-  "key-derive":           [401,  "ok", "ok",  "ok", "ok", "ok",  403,   "ok",  403,   "ok", 401,  401],
+  /** key-derive: making a key that can do less than the caller (here connect-only): any user; a key needs the scopes it gives and more (a connect-only key makes none). */
+  "key-derive":           [401,  "ok", "ok",  "ok", "ok", "ok",  403,   403,   403,   "ok", 401,  401],
   /** key-self: reading or revoking the key the request is made with: any valid key; a session has none (400). */
   "key-self":             [401,  400,  400,   400,  400,  400,   "ok",  "ok",  "ok",  "ok", 401,  401],
   /** gone: first-run setup, closed once an administrator exists; an invitation link that was never made. */

@@ -92,6 +92,19 @@ describe("/account API keys", () => {
     expect(await r.text()).toContain("only administrators can make keys with the admin scope");
   });
 
+  it("shows which key made a key, so a copy with the same name can't pass as the original", async () => {
+    t = testApp();
+    const { user, key } = await adminWithKey(t.ctx);
+    const made = await t.request("/api/v1/keys", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ name: "test", scopes: ["connect"] }) });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: number };
+    const parent = listApiKeys(t.ctx.dbh.db, user.id).find((k) => k.id !== id)!;
+    const page = await (await t.request("/account", { headers: { cookie: browserFor(t.ctx, user).cookie } })).text();
+    const row = (n: number) => new RegExp(`<tr id="key-${n}">[\\s\\S]*?</tr>`).exec(page)![0];
+    expect(row(id)).toContain(`made by key <code>hth_${parent.prefix}_…</code>`);
+    expect(row(parent.id)).not.toContain("made by");
+  });
+
   it("escapes a hostile key name", async () => {
     t = testApp();
     const { user } = await adminWithKey(t.ctx);

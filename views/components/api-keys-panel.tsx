@@ -27,7 +27,19 @@ function KeyRow(p: { k: ApiKeyInfo; csrfToken: string; now: number }): JSX.Eleme
   const live = state(k, p.now) === "active";
   return (
     <tr id={`key-${k.id}`}>
-      <td safe>{k.name}</td>
+      <td>
+        <span safe>{k.name}</span>
+        {k.parentPrefix !== null ? (
+          <>
+            <br />
+            <small class="muted">
+              made by key <code safe>{`hth_${k.parentPrefix}_…`}</code>
+            </small>
+          </>
+        ) : (
+          ""
+        )}
+      </td>
       <td>
         <code safe>{`hth_${k.prefix}_…`}</code>
       </td>
