@@ -58,6 +58,25 @@ function statusFragment(base: string, started: { run?: DeployRun; refused?: AppE
   return html(DeployStatus({ base, follow: Boolean(run), error: refused?.message, progress: run ? progressOf(run.events) : undefined }), { headers: NO_STORE });
 }
 
+// The Deploy and Roll back forms: the same checks, audit and answer; only the run differs. Without
+// JS a refused run (another deploy running, a rollback target that never served here or doesn't
+// exist) is its own error page rather than a redirect that would hide it.
+async function runFromForm(ctx: AppContext, request: Request, params: { ns: string; name: string }, kind: "deploy" | "rollback"): Promise<Response> {
+  const form = await readForm(request);
+  const { principal } = requireCsrf(ctx, request, form);
+  const { data, base, check } = managed(ctx, request, params.ns, params.name);
+  check();
+  const deployer = hostingDeployer(ctx);
+  const version = formString(form, "version");
+  const started = startRun(() => (kind === "deploy" ? deployer.deploy(data.server, version || "latest") : deployer.rollback(data.server, version || undefined)));
+  if (started.run) auditDeployRun((e) => auditRequest(ctx, request, principal, e), kind, data.server.qualifiedName, started.run);
+  if (!isFragmentRequest(request)) {
+    if (started.refused) throw started.refused;
+    return redirect(`${base}/deployments`);
+  }
+  return statusFragment(base, started);
+}
+
 /** hostingRoutes serve the owners' tabs: Deployments (deploy and roll back with live progress) and Logs (live tail). */
 export function hostingRoutes(ctx: AppContext) {
   return new Elysia({ name: "ui-hosting" })
@@ -68,40 +87,8 @@ export function hostingRoutes(ctx: AppContext) {
       check();
       return deploymentsPage(ctx, page, data);
     })
-    .post(
-      "/:ns/:name/deployments",
-      async ({ request, params }) => {
-        const form = await readForm(request);
-        const { principal } = requireCsrf(ctx, request, form);
-        const { data, base, check } = managed(ctx, request, params.ns, params.name);
-        check();
-        const deployer = hostingDeployer(ctx);
-        const started = startRun(() => deployer.deploy(data.server, formString(form, "version") || "latest"));
-        if (started.run) auditDeployRun((e) => auditRequest(ctx, request, principal, e), "deploy", data.server.qualifiedName, started.run);
-        if (!isFragmentRequest(request)) return redirect(`${base}/deployments`);
-        return statusFragment(base, started);
-      },
-      { parse: "none" },
-    )
-    .post(
-      "/:ns/:name/deployments/rollback",
-      async ({ request, params }) => {
-        const form = await readForm(request);
-        const { principal } = requireCsrf(ctx, request, form);
-        const { data, base, check } = managed(ctx, request, params.ns, params.name);
-        check();
-        const deployer = hostingDeployer(ctx);
-        const started = startRun(() => deployer.rollback(data.server, formString(form, "version") || undefined));
-        if (started.run) auditDeployRun((e) => auditRequest(ctx, request, principal, e), "rollback", data.server.qualifiedName, started.run);
-        // Without JS a refused rollback (a version that never served here: 409, none such: 404) is its own page.
-        if (!isFragmentRequest(request)) {
-          if (started.refused) throw started.refused;
-          return redirect(`${base}/deployments`);
-        }
-        return statusFragment(base, started);
-      },
-      { parse: "none" },
-    )
+    .post("/:ns/:name/deployments", ({ request, params }) => runFromForm(ctx, request, params, "deploy"), { parse: "none" })
+    .post("/:ns/:name/deployments/rollback", ({ request, params }) => runFromForm(ctx, request, params, "rollback"), { parse: "none" })
     .get("/:ns/:name/deployments/progress", ({ request, params }) => {
       const { page, data, base, check } = managed(ctx, request, params.ns, params.name);
       check();
