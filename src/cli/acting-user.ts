@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { findUserByEmail, type User } from "../accounts/users.ts";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
-import { UsageError } from "./command.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** actingUser picks who an offline command acts as: --as EMAIL, else the first administrator. */
 export function actingUser(db: Db, email: string | undefined): User {

@@ -1,16 +1,17 @@
 import { upsertAdmin } from "../accounts/users.ts";
 import { openInstance } from "../db/instance.ts";
-import type { Command } from "./command.ts";
+import { defineCommand } from "./command.ts";
+import { requiredFlag } from "./flag.ts";
 
 /** adminCreate creates or updates an administrator offline, against the data dir. */
-export const adminCreateCommand: Command = {
+export const adminCreateCommand = defineCommand({
   name: "admin create",
   summary: "create an administrator, or reset an existing user's password and make them admin",
   usage: "hearth admin create --email E --password P [--data DIR]",
-  flags: [
-    { name: "email", type: "string", help: "the administrator's email", required: true },
-    { name: "password", type: "string", help: "at least 10 characters", required: true },
-  ],
+  flags: {
+    email: requiredFlag("the administrator's email"),
+    password: requiredFlag("at least 10 characters"),
+  },
   async run({ config, flags }) {
     const { dbh } = openInstance(config.dataDir);
     try {
@@ -21,4 +22,4 @@ export const adminCreateCommand: Command = {
       dbh.close();
     }
   },
-};
+});

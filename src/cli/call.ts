@@ -1,16 +1,17 @@
 import { toolArguments } from "../client/tool-arguments.ts";
 import { AppError } from "../shared/app-error.ts";
-import { UsageError, type Command } from "./command.ts";
-import { hubFlags, printJson, sessionFlags } from "./client-flags.ts";
+import { defineCommand } from "./command.ts";
+import { UsageError } from "./usage-error.ts";
+import { playgroundFlags, printJson } from "./client-flags.ts";
 import { withProgress } from "./progress.ts";
 import { withServerSession } from "./tools.ts";
 
 /** call calls one tool of a hosted server through a real session and prints the result as JSON. */
-export const callCommand: Command = {
+export const callCommand = defineCommand({
   name: "call",
   summary: "call a hosted server's tool: arguments as k=v, typed by the tool's input schema",
   usage: "hearth call <ns/name | url> <tool> [k=v …] [--config JSON] [--profile P] [--transport http|ws] [--json]",
-  flags: [...hubFlags, ...sessionFlags],
+  flags: playgroundFlags,
   async run(p) {
     const [target, tool, ...pairs] = p.positionals;
     if (!target || !tool) throw new UsageError("give a server and a tool: hearth call ns/name tool k=v …");
@@ -21,8 +22,8 @@ export const callCommand: Command = {
       const args = toolArguments(tool, pairs, spec.inputSchema);
       return withProgress(`calling ${tool}`, () => client.callTool({ name: tool, arguments: args }));
     });
-    printJson(result, p.flags.json === true);
+    printJson(result, p.flags.json);
     // A tool that reports an error is a failed command, so scripts can branch on it.
     return result.isError ? 1 : 0;
   },
-};
+});

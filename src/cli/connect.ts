@@ -2,8 +2,10 @@ import { HttpRelaySession } from "../client/http-relay-session.ts";
 import { configErrorDetails } from "../client/hub-api.ts";
 import { sessionQuery } from "../client/mcp-session.ts";
 import { RelaySession } from "../client/relay-session.ts";
-import { UsageError, type Command } from "./command.ts";
-import { parseDuration } from "./duration.ts";
+import { defineCommand } from "./command.ts";
+import { choiceFlag, parsedFlag, textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
+import { DURATION_ACCEPTS, parseDuration } from "./duration.ts";
 import { baseFor, hubFor } from "./hub-target.ts";
 import { readServerConfig, serverConfigFlags } from "./server-config-flag.ts";
 
@@ -50,27 +52,30 @@ async function explainHttp(t: ConnectTarget, key: string, status: number, body: 
 }
 
 /** connect runs as a stdio MCP server for an IDE, relaying to a Hearth session over WebSocket or HTTP. */
-export const connectCommand: Command = {
+export const connectCommand = defineCommand({
   name: "connect",
   summary: "be a stdio MCP server for an IDE, relaying to a server hosted on a Hearth",
   usage: "hearth connect <url | ns/name> [--key K] [--config JSON | --config-file F] [--profile P] [--transport ws|http] [--idle-exit 30m]",
-  flags: [
-    { name: "key", type: "string", help: "API key with the connect scope", defaultText: "HEARTH_API_KEY, else the login store" },
+  flags: {
+    key: textFlag("API key with the connect scope", { defaultText: "HEARTH_API_KEY, else the login store" }),
     ...serverConfigFlags,
-    { name: "profile", type: "string", help: "a saved profile's id (its config, kept encrypted on the Hearth); --config overrides its settings" },
-    { name: "transport", type: "string", help: "ws (WebSocket) or http (Streamable HTTP)", defaultText: "ws" },
-    { name: "idle-exit", type: "string", help: "exit after this long with no message either way (30s, 10m, 2h)", defaultText: "0, never" },
-    { name: "url", type: "string", help: "the Hearth to use for ns/name", defaultText: "the last `hearth login`, else --public-url" },
-  ],
+    profile: textFlag("a saved profile's id (its config, kept encrypted on the Hearth); --config overrides its settings", { accepts: "a profile id" }),
+    transport: choiceFlag("ws (WebSocket) or http (Streamable HTTP)", ["ws", "http"], "ws"),
+    // The text is kept for the message that says why connect exited.
+    "idle-exit": parsedFlag("exit after this long with no message either way (30s, 10m, 2h)", DURATION_ACCEPTS, (text) => {
+      const ms = parseDuration(text);
+      return ms === undefined ? undefined : { ms, text };
+    }, "0, never"),
+    url: textFlag("the Hearth to use for ns/name", { defaultText: "the last `hearth login`, else --public-url", accepts: "a URL" }),
+  },
   async run({ config, flags, positionals, env }) {
     const target = positionals[0];
     if (!target || positionals.length > 1) throw new UsageError("give exactly one server: a URL or namespace/name");
-    const transport = flags.transport ?? "ws";
-    if (transport !== "ws" && transport !== "http") throw new UsageError(`--transport ${String(transport)}: give ws or http`);
-    const idleMs = parseDuration("idle-exit", String(flags["idle-exit"] ?? "0"));
+    const transport = flags.transport;
+    const idleMs = flags["idle-exit"]?.ms ?? 0;
     const t = parseTarget(target, baseFor(flags, env, config));
     const { key } = hubFor(t.base, flags, env);
-    const q = sessionQuery({ config: await readServerConfig(flags), profile: typeof flags.profile === "string" ? flags.profile : undefined });
+    const q = sessionQuery({ config: await readServerConfig(flags), profile: flags.profile });
     let last = Date.now();
     const common = {
       write: (line: string) => {
@@ -92,7 +97,7 @@ export const connectCommand: Command = {
       idleMs > 0
         ? setInterval(() => {
             if (Date.now() - last < idleMs) return;
-            say(`no messages for ${flags["idle-exit"]}; exiting`);
+            say(`no messages for ${flags["idle-exit"]?.text}; exiting`);
             relay.close();
           }, Math.min(1000, idleMs))
         : undefined;
@@ -121,4 +126,4 @@ export const connectCommand: Command = {
     await reader.cancel().catch(() => undefined);
     return code;
   },
-};
+});

@@ -1,6 +1,8 @@
 import { isAppError } from "../shared/app-error.ts";
 import { parseSettingsPatch, type SettingsPatch } from "../deploy/settings.ts";
-import { UsageError, type Command } from "./command.ts";
+import { defineCommand } from "./command.ts";
+import { listFlag, textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
 
 interface ProgressEvent {
   phase: string;
@@ -108,30 +110,27 @@ export async function streamDeploy(req: DeployRequest): Promise<number> {
 }
 
 /** deploy asks a running Hearth to deploy a server and shows its progress as it streams. */
-export const deployCommand: Command = {
+export const deployCommand = defineCommand({
   name: "deploy",
   summary: "deploy a published server on a running Hearth, with live progress (the serving version stays until the new one works)",
   usage: "hearth deploy ns/name [--version V] [--set key=value ...] [--url URL] [--key KEY]",
-  flags: [
-    { name: "version", type: "string", help: "version to deploy", defaultText: "latest" },
-    { name: "url", type: "string", help: "the Hearth to deploy on", defaultText: "--public-url" },
-    { name: "key", type: "string", help: "API key with the publish scope (or HEARTH_API_KEY)" },
-    {
-      name: "set",
-      type: "string",
-      multiple: true,
-      help: "a per-server setting: sandbox=auto|bwrap|none, network=host|none, poolSize, maxSessions, idleTimeoutSec, maxAgeSec, sessionPolicy=per-session|shared, preset=browser (headless browsers: no address-space limit, browser files in the sandbox), limits.memoryMiB|addressSpaceMiB|openFiles|processes|pids|cpuSeconds; key=default puts one back to its default (sandbox=default: the instance's --sandbox; limits=default: every limit)",
-    },
-  ],
+  flags: {
+    version: textFlag("version to deploy", { defaultText: "latest", accepts: "a version" }),
+    url: textFlag("the Hearth to deploy on", { defaultText: "--public-url", accepts: "a URL" }),
+    key: textFlag("API key with the publish scope (or HEARTH_API_KEY)"),
+    set: listFlag(
+      "a per-server setting: sandbox=auto|bwrap|none, network=host|none, poolSize, maxSessions, idleTimeoutSec, maxAgeSec, sessionPolicy=per-session|shared, preset=browser (headless browsers: no address-space limit, browser files in the sandbox), limits.memoryMiB|addressSpaceMiB|openFiles|processes|pids|cpuSeconds; key=default puts one back to its default (sandbox=default: the instance's --sandbox; limits=default: every limit)",
+    ),
+  },
   async run({ config, flags, positionals }) {
     const name = serverArg(positionals);
     const key = keyArg(flags, "deploy");
-    const settings = settingsFromFlags((flags.set as string[] | undefined) ?? []);
-    const base = String(flags.url ?? config.publicUrl).replace(/\/+$/, "");
-    const q = flags.version ? `?version=${encodeURIComponent(String(flags.version))}` : "";
+    const settings = settingsFromFlags(flags.set);
+    const base = (flags.url ?? config.publicUrl).replace(/\/+$/, "");
+    const q = flags.version ? `?version=${encodeURIComponent(flags.version)}` : "";
     return streamDeploy({ command: "deploy", base, name, key, path: `deploy${q}`, ...(settings ? { body: { settings } } : {}) });
   },
-};
+});
 
 /** serverArg is the one `ns/name` positional of deploy and rollback. */
 export function serverArg(positionals: readonly string[]): string {
@@ -141,8 +140,8 @@ export function serverArg(positionals: readonly string[]): string {
 }
 
 /** keyArg is the publish key of deploy and rollback: --key, else HEARTH_API_KEY. */
-export function keyArg(flags: Record<string, unknown>, command: string): string {
-  const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
+export function keyArg(flags: { key?: string }, command: string): string {
+  const key = flags.key ?? process.env.HEARTH_API_KEY;
   if (!key) throw new UsageError(`${command} needs --key or HEARTH_API_KEY (a key with the publish scope)`);
   return key;
 }

@@ -8,7 +8,7 @@ export const doctorCommand: Command = {
   name: "doctor",
   summary: "show which sandbox protections are active on this host",
   usage: "hearth doctor [--sandbox auto|bwrap|none]",
-  flags: [],
+  flags: {},
   async run({ config }) {
     const p = await detectProtections();
     const l = DEFAULT_LIMITS;

@@ -5,7 +5,7 @@ export const healthcheckCommand: Command = {
   name: "healthcheck",
   summary: "exit 0 if the Hearth on --host/--port answers /healthz",
   usage: "hearth healthcheck [--port P]",
-  flags: [],
+  flags: {},
   async run({ config }) {
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const scheme = config.tlsCert ? "https" : "http";

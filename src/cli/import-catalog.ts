@@ -1,14 +1,16 @@
 import { openInstance } from "../db/instance.ts";
 import { importCatalog, MAX_CATALOG_BYTES } from "../registry/catalog-import.ts";
 import { actingUser } from "./acting-user.ts";
-import { UsageError, type Command } from "./command.ts";
+import { defineCommand } from "./command.ts";
+import { textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** importCatalog seeds the registry from a JSON array of server.json documents, in one transaction. */
-export const importCatalogCommand: Command = {
+export const importCatalogCommand = defineCommand({
   name: "import-catalog",
   summary: "load a JSON array of server.json documents (another registry's export)",
   usage: "hearth import-catalog FILE [--as EMAIL] [--data DIR]",
-  flags: [{ name: "as", type: "string", help: "the user that owns imported namespaces", defaultText: "the first admin" }],
+  flags: { as: textFlag("the user that owns imported namespaces", { defaultText: "the first admin", accepts: "an email" }) },
   async run({ config, flags, positionals }) {
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new UsageError("give exactly one catalog FILE");
@@ -18,7 +20,7 @@ export const importCatalogCommand: Command = {
     const text = await f.text();
     const { dbh } = openInstance(config.dataDir);
     try {
-      const report = importCatalog(dbh, actingUser(dbh.db, flags.as as string | undefined), text);
+      const report = importCatalog(dbh, actingUser(dbh.db, flags.as), text);
       for (const r of report.rejected) console.error(`rejected #${r.index} ${r.name ?? "(no name)"}: ${r.reason}`);
       console.log(`accepted ${report.accepted}, rejected ${report.rejected.length}`);
       return report.accepted === 0 && report.rejected.length > 0 ? 1 : 0;
@@ -26,4 +28,4 @@ export const importCatalogCommand: Command = {
       dbh.close();
     }
   },
-};
+});

@@ -6,59 +6,61 @@ import { installKeyName, isInstallKey, keyInEntry, keySelf, mintConnectKey, revo
 import { deployedServer } from "../client/hub-api.ts";
 import { checkConfig } from "../client/mcp-session.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
-import { UsageError, type Command, type Parsed } from "./command.ts";
+import { defineCommand, type Command, type FlagValues, type Parsed } from "./command.ts";
+import { requiredFlag, switchFlag, textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
 import { parseTarget } from "./connect.ts";
 import { baseFor, hubFor } from "./hub-target.ts";
 import { readServerConfig, serverConfigFlags } from "./server-config-flag.ts";
 
 const known = () => CLIENT_SHAPES.map((c) => c.id).join(", ");
 
-function shapeOf(flags: Parsed["flags"]): ClientShape {
+function shapeOf(flags: FlagValues<typeof targetFlags>): ClientShape {
   const id = flags.client;
-  if (typeof id !== "string") throw new UsageError(`--client is required; one of: ${known()}`);
   const shape = clientShape(id);
   if (!shape) throw new UsageError(`unknown client "${id}"; known clients: ${known()}`);
   return shape;
 }
 
-function serverOf(p: Parsed): { base: string; name: string } {
+function serverOf(p: Parsed<typeof targetFlags>): { base: string; name: string } {
   const target = p.positionals[0];
   if (!target || p.positionals.length > 1) throw new UsageError("give exactly one server: a URL or namespace/name");
   return parseTarget(target, baseFor(p.flags, p.env, p.config));
 }
 
-function editFor(p: Parsed, shape: ClientShape, qualifiedName: string): EntryEdit {
-  const file = typeof p.flags.file === "string" ? p.flags.file : clientConfigPath(shape.id, { env: p.env, platform: process.platform });
-  const name = typeof p.flags.name === "string" ? p.flags.name : clientName(qualifiedName);
+function editFor(p: Parsed<typeof targetFlags>, shape: ClientShape, qualifiedName: string): EntryEdit {
+  const file = p.flags.file ?? clientConfigPath(shape.id, { env: p.env, platform: process.platform });
+  const name = p.flags.name ?? clientName(qualifiedName);
   // Any entry reaching this server through a Hearth (HTTP endpoint or `hearth connect` URL) is ours.
   const ours = (existing: unknown) => {
     const text = JSON.stringify(existing);
     return text.includes(`/${qualifiedName}/mcp`) || text.includes(`/${qualifiedName}"`);
   };
-  return { shape, file, name, ours, force: p.flags.force === true };
+  return { shape, file, name, ours, force: p.flags.force };
 }
 
-const targetFlags = [
-  { name: "client", type: "string" as const, help: `the MCP client: ${CLIENT_SHAPES.map((c) => c.id).join(", ")}`, required: true },
-  { name: "url", type: "string" as const, help: "the Hearth to use for ns/name", defaultText: "the last `hearth login`, else --public-url" },
-  { name: "name", type: "string" as const, help: "the entry's name in the client's config", defaultText: "the server's short name" },
-  { name: "file", type: "string" as const, help: "edit this config file instead of the client's user-wide one" },
-  { name: "force", type: "boolean" as const, help: "replace or remove an entry of that name even if Hearth didn't write it" },
-];
+const targetFlags = {
+  // Which client ids exist is checked in shapeOf, whose message lists them.
+  client: requiredFlag(`the MCP client: ${CLIENT_SHAPES.map((c) => c.id).join(", ")}`, { accepts: `one of ${known()}` }),
+  url: textFlag("the Hearth to use for ns/name", { defaultText: "the last `hearth login`, else --public-url", accepts: "a URL" }),
+  name: textFlag("the entry's name in the client's config", { defaultText: "the server's short name", accepts: "a name" }),
+  file: textFlag("edit this config file instead of the client's user-wide one", { accepts: "a file" }),
+  force: switchFlag("replace or remove an entry of that name even if Hearth didn't write it"),
+};
 
 /** install writes a hosted server into an MCP client's own config file. */
-export const installCommand: Command = {
+export const installCommand = defineCommand({
   name: "install",
   summary: "add a hosted server to an MCP client's config (claude, cursor, vscode, codex, …)",
   usage: "hearth install <ns/name | url> --client C [--url U] [--key K] [--config JSON] [--profile P] [--http | --stdio]",
-  flags: [
+  flags: {
     ...targetFlags,
-    { name: "key", type: "string", help: "API key with the connect scope", defaultText: "HEARTH_API_KEY, else the login store" },
+    key: textFlag("API key with the connect scope", { defaultText: "HEARTH_API_KEY, else the login store" }),
     ...serverConfigFlags,
-    { name: "profile", type: "string", help: "a saved config (profile) on the Hearth, sent as profile=" },
-    { name: "http", type: "boolean", help: "write a remote Streamable HTTP entry", defaultText: "when the client supports it" },
-    { name: "stdio", type: "boolean", help: "write an entry that runs `hearth connect`", defaultText: "for stdio-only clients" },
-  ],
+    profile: textFlag("a saved config (profile) on the Hearth, sent as profile=", { accepts: "a profile id" }),
+    http: switchFlag("write a remote Streamable HTTP entry", "when the client supports it"),
+    stdio: switchFlag("write an entry that runs `hearth connect`", "for stdio-only clients"),
+  },
   async run(p) {
     const shape = shapeOf(p.flags);
     if (p.flags.http && p.flags.stdio) throw new UsageError("give --http or --stdio, not both");
@@ -67,7 +69,7 @@ export const installCommand: Command = {
     const hub = hubFor(base, p.flags, p.env);
     const detail = await deployedServer(hub, name);
     const config = await readServerConfig(p.flags);
-    const profile = typeof p.flags.profile === "string" ? p.flags.profile : undefined;
+    const profile = p.flags.profile;
     checkConfig(name, detail.connections[0]?.configSchema as JsonSchemaObject | undefined, config, profile);
     const query = new URLSearchParams();
     if (config && Object.keys(config).length) query.set("config", encodeConfig(config));
@@ -108,7 +110,7 @@ export const installCommand: Command = {
     if (r.status !== "unchanged") console.error(`restart ${shape.title} (or reload its MCP servers) to pick it up`);
     return 0;
   },
-};
+});
 
 // The Hearth an entry points at: its URL up to /ns/name (the entry may name another Hearth than --url).
 function entryBase(entry: unknown, qualifiedName: string): string | undefined {
@@ -132,11 +134,11 @@ async function dropKey(base: string | undefined, key: string, keep: boolean): Pr
 }
 
 /** uninstall removes what `hearth install` added to a client's config. */
-export const uninstallCommand: Command = {
+export const uninstallCommand = defineCommand({
   name: "uninstall",
   summary: "remove a hosted server from an MCP client's config",
   usage: "hearth uninstall <ns/name | url> --client C [--name N] [--file F] [--keep-key]",
-  flags: [...targetFlags, { name: "keep-key", type: "boolean", help: "leave the connect-only key install made valid (it is revoked by default)" }],
+  flags: { ...targetFlags, "keep-key": switchFlag("leave the connect-only key install made valid (it is revoked by default)") },
   async run(p) {
     const shape = shapeOf(p.flags);
     const { name } = serverOf(p);
@@ -146,17 +148,17 @@ export const uninstallCommand: Command = {
     const r = uninstallEntry(edit, key ? [key] : []);
     if (r.status === "absent") console.log(`${shape.title}: no "${edit.name}" in ${edit.file}; nothing to do`);
     else console.log(`${shape.title}: removed "${edit.name}" from ${edit.file}; the previous file is in ${r.backup ?? backupPath(edit.file)} (without the key)`);
-    if (key && r.status === "removed") await dropKey(entryBase(existing, name), key, p.flags["keep-key"] === true);
+    if (key && r.status === "removed") await dropKey(entryBase(existing, name), key, p.flags["keep-key"]);
     return 0;
   },
-};
+});
 
 /** listClients shows the clients install knows, how each connects, and its config file here. */
 export const listClientsCommand: Command = {
   name: "list clients",
   summary: "the MCP clients `hearth install --client` can write to, and their config files",
   usage: "hearth list clients",
-  flags: [],
+  flags: {},
   async run({ env }) {
     for (const c of CLIENT_SHAPES) {
       let file: string;

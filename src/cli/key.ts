@@ -2,49 +2,49 @@ import { API_KEY_SCOPES, createApiKey, findApiKey, listApiKeys, revokeApiKey, re
 import { audit } from "../audit/audit-log.ts";
 import { findUserByEmail } from "../accounts/users.ts";
 import { openInstance } from "../db/instance.ts";
-import { UsageError, type Command } from "./command.ts";
+import { defineCommand, type Command } from "./command.ts";
+import { parsedFlag, requiredFlag, switchFlag, textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
 
-function parseExpiry(v: string | undefined): number | null {
-  if (!v) return null;
+// An expiry is days from now (30d) or a date; undefined when it is neither.
+function parseExpiry(v: string): number | undefined {
   const days = /^(\d+)d$/.exec(v);
   if (days) return Date.now() + Number(days[1]) * 86_400_000;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UsageError(`--expires ${JSON.stringify(v)}: give a number of days like 30d, or a date like 2027-01-31`);
-  return t;
+  return Number.isNaN(t) ? undefined : t;
 }
 
 // Offline commands act with the data dir's file permissions, not as a signed-in user.
 const CLI_ACTOR = "cli (operator)";
 
 /** keyCreate prints a new API key — only the key — on the last line of stdout. */
-export const keyCreateCommand: Command = {
+export const keyCreateCommand = defineCommand({
   name: "key create",
   summary: "create an API key for a user (printed once; stored hashed)",
   usage: "hearth key create --user E --name N [--scopes read,connect] [--namespace NS] [--expires 30d]",
-  flags: [
-    { name: "user", type: "string", help: "the email of the user the key acts as", required: true },
-    { name: "name", type: "string", help: "a label to recognise the key by", required: true },
-    { name: "scopes", type: "string", help: `comma-separated: ${API_KEY_SCOPES.join(", ")}`, defaultText: "read,connect" },
-    { name: "namespace", type: "string", help: "restrict the key to one namespace", defaultText: "any" },
-    { name: "expires", type: "string", help: "lifetime: 30d or a date", defaultText: "never" },
-  ],
+  flags: {
+    user: requiredFlag("the email of the user the key acts as"),
+    name: requiredFlag("a label to recognise the key by"),
+    // Split here; which scopes exist is the accounts module's rule, and its message names them.
+    scopes: parsedFlag(`comma-separated: ${API_KEY_SCOPES.join(", ")}`, "scopes separated by commas", (v) => v.split(",").map((s) => s.trim()).filter(Boolean), "read,connect"),
+    namespace: textFlag("restrict the key to one namespace", { defaultText: "any", accepts: "a namespace" }),
+    expires: parsedFlag("lifetime: 30d or a date", "a number of days like 30d, or a date like 2027-01-31", parseExpiry, "never"),
+  },
   async run({ config, flags }) {
-    const scopes = typeof flags.scopes === "string" ? flags.scopes.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
-    const expiresAt = parseExpiry(flags.expires as string | undefined);
     const { dbh } = openInstance(config.dataDir);
     try {
-      const user = findUserByEmail(dbh.db, String(flags.user));
-      if (!user) throw new UsageError(`no user with email ${String(flags.user)}; create one with \`hearth admin create\``);
-      const { key, id } = createApiKey(dbh.db, user.id, { name: flags.name, scopes, namespace: flags.namespace ?? null, expiresAt });
-      audit(dbh.db, { action: "key.create", outcome: "ok", actor: CLI_ACTOR, target: `key #${id} of ${user.email}`, detail: `"${String(flags.name)}" via the CLI` });
-      process.stderr.write(`created key "${String(flags.name)}" for ${user.email}; it is shown only once:\n`);
+      const user = findUserByEmail(dbh.db, flags.user);
+      if (!user) throw new UsageError(`no user with email ${flags.user}; create one with \`hearth admin create\``);
+      const { key, id } = createApiKey(dbh.db, user.id, { name: flags.name, scopes: flags.scopes, namespace: flags.namespace ?? null, expiresAt: flags.expires ?? null });
+      audit(dbh.db, { action: "key.create", outcome: "ok", actor: CLI_ACTOR, target: `key #${id} of ${user.email}`, detail: `"${flags.name}" via the CLI` });
+      process.stderr.write(`created key "${flags.name}" for ${user.email}; it is shown only once:\n`);
       console.log(key);
       return 0;
     } finally {
       dbh.close();
     }
   },
-};
+});
 
 function when(ms: number | null): string {
   return ms === null ? "-" : new Date(ms).toISOString().slice(0, 16).replace("T", " ");
@@ -56,19 +56,19 @@ function stateOf(k: ApiKeyInfo, now = Date.now()): string {
 }
 
 /** keyListCommand prints every key (or one user's): prefix, owner, scopes, namespace, expiry, last use, state. */
-export const keyListCommand: Command = {
+export const keyListCommand = defineCommand({
   name: "key list",
   summary: "list API keys by visible prefix (never the secret part)",
   usage: "hearth key list [--user E] [--json]",
-  flags: [
-    { name: "user", type: "string", help: "only this user's keys", defaultText: "everyone's" },
-    { name: "json", type: "boolean", help: "print JSON lines instead of a table" },
-  ],
+  flags: {
+    user: textFlag("only this user's keys", { defaultText: "everyone's", accepts: "an email" }),
+    json: switchFlag("print JSON lines instead of a table"),
+  },
   async run({ config, flags }) {
     const { dbh } = openInstance(config.dataDir);
     try {
       let userId: number | undefined;
-      if (typeof flags.user === "string") {
+      if (flags.user !== undefined) {
         const user = findUserByEmail(dbh.db, flags.user);
         if (!user) throw new UsageError(`no user with email ${flags.user}`);
         userId = user.id;
@@ -88,14 +88,14 @@ export const keyListCommand: Command = {
       dbh.close();
     }
   },
-};
+});
 
 /** keyRevokeCommand revokes a key by id or prefix, with the keys made with it; sessions opened with them stop on their next message. */
 export const keyRevokeCommand: Command = {
   name: "key revoke",
   summary: "revoke an API key by id or prefix, at once, with every key made with it",
   usage: "hearth key revoke <id | hth_prefix>",
-  flags: [],
+  flags: {},
   async run({ config, positionals }) {
     const which = positionals[0];
     if (!which || positionals.length > 1) throw new UsageError("give one key: its id or its prefix (hth_XXXXXXXXXXXX), as `hearth key list` shows");

@@ -1,6 +1,8 @@
 import { credentialsPath, instanceUrl, removeLogin, saveLogin, type KeySource } from "../client/credentials.ts";
 import { whoAmI } from "../client/hub-api.ts";
-import { UsageError, type Command } from "./command.ts";
+import { defineCommand, type Command } from "./command.ts";
+import { textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
 
 async function keyFromStdin(): Promise<string> {
   if (process.stdin.isTTY) {
@@ -20,16 +22,16 @@ async function keyFromStdin(): Promise<string> {
 }
 
 /** login checks a key against a Hearth and keeps it (mode 0600) for later commands. */
-export const loginCommand: Command = {
+export const loginCommand = defineCommand({
   name: "login",
   summary: "check an API key against a Hearth and keep it for connect, install, search, tools and call",
   usage: "hearth login <url> [--key K]   (without --key: HEARTH_API_KEY, else the first line of stdin)",
-  flags: [{ name: "key", type: "string", help: "the API key", defaultText: "HEARTH_API_KEY, else stdin" }],
+  flags: { key: textFlag("the API key", { defaultText: "HEARTH_API_KEY, else stdin" }) },
   async run({ flags, positionals, env }) {
     if (positionals.length !== 1) throw new UsageError("give the Hearth's URL, like `hearth login https://hub.example.com`");
     const base = instanceUrl(positionals[0]!);
     let source: KeySource = "--key";
-    let key = typeof flags.key === "string" ? flags.key : undefined;
+    let key = flags.key;
     if (!key && env.HEARTH_API_KEY) [key, source] = [env.HEARTH_API_KEY, "HEARTH_API_KEY"];
     key ??= await keyFromStdin();
     if (!key) throw new UsageError("no key given: pass --key, set HEARTH_API_KEY, or type it on stdin");
@@ -38,14 +40,14 @@ export const loginCommand: Command = {
     console.log(`logged in to ${base} as ${me.email}${me.scopes ? ` (scopes: ${me.scopes.join(", ")})` : ""}; the key is kept in ${credentialsPath(env)}`);
     return 0;
   },
-};
+});
 
 /** logout forgets the key kept for a Hearth (the default one when no URL is given). */
 export const logoutCommand: Command = {
   name: "logout",
   summary: "forget the key `hearth login` kept for a Hearth",
   usage: "hearth logout [url]",
-  flags: [],
+  flags: {},
   async run({ positionals, env }) {
     if (positionals.length > 1) throw new UsageError("give at most one URL");
     const removed = removeLogin(env, positionals[0]);

@@ -6,7 +6,7 @@ export const migrateCommand: Command = {
   name: "migrate",
   summary: "apply pending database migrations",
   usage: "hearth migrate [--data DIR]",
-  flags: [],
+  flags: {},
   async run({ config }) {
     const { dbh, applied } = openInstance(config.dataDir);
     dbh.close();

@@ -8,7 +8,9 @@ import { passEnvValues, type Config } from "../config/config.ts";
 import { SERVER_JSON_EXAMPLE, serverJsonFromNpm, SERVER_SCHEMA_URL } from "../registry/npm-source.ts";
 import { parseNpmSpec } from "../registry/npm-spec.ts";
 import { actingUser } from "./acting-user.ts";
-import { UsageError, type Command } from "./command.ts";
+import { defineCommand } from "./command.ts";
+import { switchFlag, textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
 
 async function publishRemote(url: string, key: string, file: string, bytes: Uint8Array, artifact: string | undefined, fields: Record<string, string | undefined>): Promise<number> {
   const form = new FormData();
@@ -37,20 +39,20 @@ async function fromNpm(config: Config, env: Record<string, string | undefined>, 
 }
 
 /** publish adds a version to the registry, offline against --data or to a running instance with --url. */
-export const publishCommand: Command = {
+export const publishCommand = defineCommand({
   name: "publish",
   summary: "publish an npm package, a server.json, smithery.yaml, npm tarball or .mcpb bundle (offline, or to --url)",
   usage: "hearth publish npm:<package>[@version] | FILE | PKG.tgz | BUNDLE.mcpb [--artifact PKG.tgz] [--name ns/name] [--version V] [--private] [--dry-run] [--url URL --key KEY]",
-  flags: [
-    { name: "name", type: "string", help: "file the server under namespace/name (required for smithery.yaml)", defaultText: "the manifest's name" },
-    { name: "version", type: "string", help: "version for smithery.yaml (server.json carries its own)" },
-    { name: "artifact", type: "string", help: "an `npm pack` tarball or .mcpb the version runs from", defaultText: "none" },
-    { name: "private", type: "boolean", help: "visible only to the namespace's owner and admins", defaultText: "false" },
-    { name: "url", type: "string", help: "a running Hearth to publish to", defaultText: "offline, against --data" },
-    { name: "key", type: "string", help: "API key with the publish scope (or HEARTH_API_KEY)" },
-    { name: "as", type: "string", help: "offline: the user to publish as", defaultText: "the first admin" },
-    { name: "dry-run", type: "boolean", help: "print the server.json (for npm:) and publish nothing" },
-  ],
+  flags: {
+    name: textFlag("file the server under namespace/name (required for smithery.yaml)", { defaultText: "the manifest's name", accepts: "namespace/name" }),
+    version: textFlag("version for smithery.yaml (server.json carries its own)", { accepts: "a version" }),
+    artifact: textFlag("an `npm pack` tarball or .mcpb the version runs from", { defaultText: "none", accepts: "a file" }),
+    private: switchFlag("visible only to the namespace's owner and admins", "false"),
+    url: textFlag("a running Hearth to publish to", { defaultText: "offline, against --data", accepts: "a URL" }),
+    key: textFlag("API key with the publish scope (or HEARTH_API_KEY)"),
+    as: textFlag("offline: the user to publish as", { defaultText: "the first admin", accepts: "an email" }),
+    "dry-run": switchFlag("print the server.json (for npm:) and publish nothing"),
+  },
   examples: [
     "examples:",
     "  hearth publish npm:@modelcontextprotocol/server-memory          # server.json from the package's metadata",
@@ -66,7 +68,7 @@ export const publishCommand: Command = {
     let file = given;
     let bytes: Uint8Array;
     if (given.startsWith("npm:")) {
-      const npm = await fromNpm(config, env, given, flags.name as string | undefined);
+      const npm = await fromNpm(config, env, given, flags.name);
       console.error(npm.note);
       if (flags["dry-run"]) {
         process.stdout.write(new TextDecoder().decode(npm.bytes));
@@ -79,22 +81,22 @@ export const publishCommand: Command = {
       bytes = new Uint8Array(await f.arrayBuffer());
     }
     const visibility = flags.private ? "private" : undefined;
-    const artifact = flags.artifact as string | undefined;
+    const artifact = flags.artifact;
     if (artifact && !(await Bun.file(artifact).exists())) throw new UsageError(`--artifact ${artifact} does not exist`);
     if (flags.url) {
-      const key = (flags.key as string | undefined) ?? process.env.HEARTH_API_KEY;
+      const key = flags.key ?? process.env.HEARTH_API_KEY;
       if (!key) throw new UsageError("publishing to --url needs --key or HEARTH_API_KEY");
-      return publishRemote(String(flags.url), key, file, bytes, artifact, { name: flags.name as string | undefined, version: flags.version as string | undefined, visibility });
+      return publishRemote(flags.url, key, file, bytes, artifact, { name: flags.name, version: flags.version, visibility });
     }
     const { dbh } = openInstance(config.dataDir);
     try {
-      const user = actingUser(dbh.db, flags.as as string | undefined);
+      const user = actingUser(dbh.db, flags.as);
       // A tarball or bundle on its own carries its manifest (package.json / manifest.json).
-      const fromPackage = isPackageFile(file) ? await manifestFromPackage(config.dataDir, bytes, file, { name: flags.name as string | undefined }) : undefined;
-      const manifest = fromPackage?.manifest ?? parseManifest(bytes, { filename: file, version: flags.version as string | undefined });
+      const fromPackage = isPackageFile(file) ? await manifestFromPackage(config.dataDir, bytes, file, { name: flags.name }) : undefined;
+      const manifest = fromPackage?.manifest ?? parseManifest(bytes, { filename: file, version: flags.version });
       // Staged after the manifest parsed; publishVersion keeps it only if the version is published.
       const staged = fromPackage?.artifact ?? (artifact ? await stageArtifact(config.dataDir, new Uint8Array(await Bun.file(artifact).arrayBuffer())) : undefined);
-      const p = publishVersion(dbh, user, { manifest, qualifiedName: flags.name as string | undefined, visibility, artifact: staged });
+      const p = publishVersion(dbh, user, { manifest, qualifiedName: flags.name, visibility, artifact: staged });
       for (const w of manifest.warnings) console.error(`warning: ${w}`);
       console.log(`published ${p.qualifiedName}@${p.version}${p.isLatest ? " (latest)" : ""}`);
       return 0;
@@ -102,4 +104,4 @@ export const publishCommand: Command = {
       dbh.close();
     }
   },
-};
+});

@@ -1,5 +1,6 @@
 import { hubJson } from "../client/hub-api.ts";
-import { UsageError, type Command } from "./command.ts";
+import { defineCommand } from "./command.ts";
+import { wholeNumberFlag } from "./flag.ts";
 import { hubFlags, printJson } from "./client-flags.ts";
 import { baseFor, hubOrAnonymous } from "./hub-target.ts";
 import { withProgress } from "./progress.ts";
@@ -10,16 +11,14 @@ interface SearchPage {
 }
 
 /** search finds servers on a Hearth, as the web UI's search box does. */
-export const searchCommand: Command = {
+export const searchCommand = defineCommand({
   name: "search",
   summary: "search a Hearth's servers (words, owner:, tag:, is:deployed)",
   usage: "hearth search <words…> [--url U] [--limit N] [--json]",
-  flags: [...hubFlags, { name: "limit", type: "string", help: "how many to show (1-100)", defaultText: "20" }],
+  flags: { ...hubFlags, limit: wholeNumberFlag("how many to show (1-100)", 1, 100, 20) },
   async run({ flags, positionals, env, config }) {
-    const limit = Number(flags.limit ?? 20);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError(`--limit ${String(flags.limit)}: give a whole number from 1 to 100`);
     const hub = hubOrAnonymous(baseFor(flags, env, config), flags, env);
-    const q = new URLSearchParams({ q: positionals.join(" "), pageSize: String(limit) });
+    const q = new URLSearchParams({ q: positionals.join(" "), pageSize: String(flags.limit) });
     const page = await withProgress(`searching ${hub.base}`, () => hubJson<SearchPage>(hub, `/api/v1/servers?${q}`));
     if (flags.json) {
       printJson(page, true);
@@ -38,4 +37,4 @@ export const searchCommand: Command = {
     console.log(`\n${page.servers.length} of ${total}; connect with \`hearth install <name> --client …\` or try with \`hearth tools <name>\``);
     return 0;
   },
-};
+});

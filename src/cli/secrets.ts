@@ -3,7 +3,8 @@ import { readKeyFile, writeKeyFile } from "../secrets/key-file.ts";
 import { generateKey, keyId, parseKeyList } from "../secrets/key-material.ts";
 import { openKeyring } from "../secrets/open-keyring.ts";
 import { reencryptAll } from "../secrets/rotate.ts";
-import { UsageError, type Command } from "./command.ts";
+import { type Command } from "./command.ts";
+import { UsageError } from "./usage-error.ts";
 import { plural } from "../shared/plural.ts";
 
 // The new key for an env-held key: from the environment, so it never shows up in `ps`.
@@ -26,7 +27,7 @@ export const secretsRotateCommand: Command = {
   name: "secrets rotate",
   summary: "re-encrypt every stored secret under a new key",
   usage: "hearth secrets rotate [--data DIR]   (HEARTH_SECRET_KEY=old HEARTH_NEW_SECRET_KEY=new when the key is not in a file)",
-  flags: [],
+  flags: {},
   async run({ config }) {
     const { dbh } = openInstance(config.dataDir);
     try {

@@ -32,7 +32,7 @@ export const serveCommand: Command = {
   name: "serve",
   summary: "run the Hearth server",
   usage: "hearth serve [--host H] [--port P] [--data DIR] [...]",
-  flags: [],
+  flags: {},
   async run({ config, configFlagsGiven }) {
     // Everything that can refuse the start is checked before the database or any child is touched.
     ensureDataDir(config.dataDir);

@@ -1,18 +1,19 @@
 // The `--config JSON|base64` and `--config-file F` flags that connect, install and call share.
-import { UsageError, type FlagSpec } from "./command.ts";
+import { textFlag } from "./flag.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** serverConfigFlags declares the two flags. */
-export const serverConfigFlags: FlagSpec[] = [
-  { name: "config", type: "string", help: "the server's config: a JSON object, or base64 of one" },
-  { name: "config-file", type: "string", help: "read the config from a JSON file" },
-];
+export const serverConfigFlags = {
+  config: textFlag("the server's config: a JSON object, or base64 of one", { accepts: "a JSON object, or base64 of one" }),
+  "config-file": textFlag("read the config from a JSON file", { accepts: "a JSON file" }),
+};
 
 /** readServerConfig returns the config the flags give, or undefined when neither is set. */
-export async function readServerConfig(flags: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+export async function readServerConfig(flags: { config?: string; "config-file"?: string }): Promise<Record<string, unknown> | undefined> {
   const file = flags["config-file"];
-  const raw = typeof file === "string" ? await Bun.file(file).text().catch(() => {
+  const raw = file !== undefined ? await Bun.file(file).text().catch(() => {
     throw new UsageError(`--config-file ${file} can't be read`);
-  }) : (flags.config as string | undefined);
+  }) : flags.config;
   if (raw === undefined) return undefined;
   try {
     // JSON as typed, or base64(url) JSON as in a `?config=` parameter (what the Connect tab writes).

@@ -1,14 +1,15 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { closeSession, openSession, sessionFailure, type SessionOptions } from "../client/mcp-session.ts";
-import { UsageError, type Command, type Parsed } from "./command.ts";
-import { hubFlags, printJson, sessionFlags, sessionOptions } from "./client-flags.ts";
+import { defineCommand, type Parsed } from "./command.ts";
+import { UsageError } from "./usage-error.ts";
+import { playgroundFlags, printJson, sessionOptions } from "./client-flags.ts";
 import { parseTarget } from "./connect.ts";
 import { baseFor, hubFor } from "./hub-target.ts";
 import { withProgress } from "./progress.ts";
 
 /** withServerSession opens a session to the command's server, runs work, and always closes it. */
-export async function withServerSession<T>(p: Parsed, target: string | undefined, work: (client: Client, name: string) => Promise<T>): Promise<T> {
+export async function withServerSession<T>(p: Parsed<typeof playgroundFlags>, target: string | undefined, work: (client: Client, name: string) => Promise<T>): Promise<T> {
   if (!target) throw new UsageError("give a server: a URL or namespace/name");
   const { base, name } = parseTarget(target, baseFor(p.flags, p.env, p.config));
   const hub = hubFor(base, p.flags, p.env);
@@ -34,11 +35,11 @@ function describeParams(schema: Tool["inputSchema"]): string[] {
 }
 
 /** tools lists a hosted server's tools with their input schemas, from a live session. */
-export const toolsCommand: Command = {
+export const toolsCommand = defineCommand({
   name: "tools",
   summary: "list a hosted server's tools and their input schemas (opens a real session)",
   usage: "hearth tools <ns/name | url> [--config JSON] [--profile P] [--transport http|ws] [--json]",
-  flags: [...hubFlags, ...sessionFlags],
+  flags: playgroundFlags,
   async run(p) {
     if (p.positionals.length !== 1) throw new UsageError("give exactly one server: a URL or namespace/name");
     const tools = await withServerSession(p, p.positionals[0], async (c) => (await c.listTools()).tools);
@@ -53,4 +54,4 @@ export const toolsCommand: Command = {
     }
     return 0;
   },
-};
+});

@@ -1,31 +1,32 @@
 import { createInvitation, INVITE_TTL_MS } from "../accounts/invitations.ts";
 import { audit } from "../audit/audit-log.ts";
 import { openInstance } from "../db/instance.ts";
-import { UsageError, type Command } from "./command.ts";
+import { defineCommand } from "./command.ts";
+import { parsedFlag, requiredFlag, textFlag } from "./flag.ts";
 
-function parseDays(v: string | undefined): number {
-  if (v === undefined) return INVITE_TTL_MS;
+// Days (7d, or just 7) from 1 to 90, in milliseconds; undefined when it is not that.
+function parseDays(v: string): number | undefined {
   const m = /^(\d{1,2})d?$/.exec(v);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > 90) throw new UsageError(`--expires ${JSON.stringify(v)}: give a number of days from 1 to 90, like 7d`);
-  return Number(m[1]) * 86_400_000;
+  return m && Number(m[1]) >= 1 && Number(m[1]) <= 90 ? Number(m[1]) * 86_400_000 : undefined;
 }
 
 /** userInviteCommand prints a one-time sign-up link for an email (the only line on stdout). */
-export const userInviteCommand: Command = {
+export const userInviteCommand = defineCommand({
   name: "user invite",
   summary: "make a one-time invitation link: whoever opens it sets that account's password",
   usage: "hearth user invite --email E [--role user|admin] [--expires 7d] [--public-url URL]",
-  flags: [
-    { name: "email", type: "string", help: "who is invited", required: true },
-    { name: "role", type: "string", help: "user or admin", defaultText: "user" },
-    { name: "expires", type: "string", help: "how long the link works, 1d to 90d", defaultText: "7d" },
-  ],
+  flags: {
+    email: requiredFlag("who is invited"),
+    // Which roles exist is the invitation's rule; it says so when this one isn't.
+    role: textFlag("user or admin", { defaultText: "user" }),
+    expires: parsedFlag("how long the link works, 1d to 90d", "a number of days from 1 to 90, like 7d", parseDays, "7d"),
+  },
   async run({ config, flags }) {
-    const ttlMs = parseDays(flags.expires as string | undefined);
+    const ttlMs = flags.expires ?? INVITE_TTL_MS;
     const { dbh } = openInstance(config.dataDir);
     try {
       const inv = createInvitation(dbh.db, null, { email: flags.email, role: flags.role ?? "user", ttlMs });
-      audit(dbh.db, { action: "invite.create", outcome: "ok", actor: "cli (operator)", target: inv.email, detail: `role ${String(flags.role ?? "user")} via the CLI` });
+      audit(dbh.db, { action: "invite.create", outcome: "ok", actor: "cli (operator)", target: inv.email, detail: `role ${flags.role ?? "user"} via the CLI` });
       process.stderr.write(`invitation for ${inv.email}, valid until ${new Date(inv.expiresAt).toISOString()}; send it privately:\n`);
       console.log(`${config.publicUrl}/invite/${inv.token}`);
       return 0;
@@ -33,4 +34,4 @@ export const userInviteCommand: Command = {
       dbh.close();
     }
   },
-};
+});

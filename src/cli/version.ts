@@ -6,7 +6,7 @@ export const versionCommand: Command = {
   name: "version",
   summary: "print the version",
   usage: "hearth version",
-  flags: [],
+  flags: {},
   async run() {
     console.log(`hearth ${VERSION} (bun ${Bun.version})`);
     return 0;

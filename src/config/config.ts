@@ -14,9 +14,7 @@ export interface ConfigField {
   secret?: boolean;
 }
 
-const bool = z
-  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
-  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+const bool = z.union([z.boolean(), z.stringbool()], { error: "must be true or false (or yes/no, on/off, 1/0)" });
 
 const port = z.coerce
   .number({ error: "must be a number" })

@@ -139,8 +139,8 @@ describe("the other publish paths leave the store as it was when they refuse", (
 
 describe("hearth publish (offline)", () => {
   // The CLI opens the data dir's own database, so this instance is seeded there, not in t.
-  async function offline(positional: string, flags: Record<string, string>) {
-    return publishCommand.run({ config: loadConfig({ flags: { data }, env: {} }), flags, positionals: [positional], configFlagsGiven: new Set(), env: {} }).catch((e: unknown) => e);
+  async function offline(positional: string, flags: { as: string; artifact?: string }) {
+    return publishCommand.run({ config: loadConfig({ flags: { data }, env: {} }), flags: { private: false, "dry-run": false, ...flags }, positionals: [positional], configFlagsGiven: new Set(), env: {} }).catch((e: unknown) => e);
   }
 
   it("refuses another's namespace, a repeated version and a bad package without storing, then publishes one", async () => {
