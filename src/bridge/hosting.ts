@@ -13,6 +13,7 @@ import { Deployer, reconcileDeployments } from "../deploy/deployer.ts";
 import { warmAll } from "../deploy/warm.ts";
 import { createPlanner } from "../launch/plan-session.ts";
 import { logger } from "../shared/log.ts";
+import { MAX_MESSAGE_BYTES } from "../relay/limits.ts";
 
 const log = logger("hosting");
 
@@ -34,8 +35,6 @@ function logSandbox(mode: SandboxMode, p: Protections): void {
   else log.warn("sandbox unavailable: server children run with resource limits and parent-death signals only", { reason: p.bwrap.reason });
 }
 
-/** MAX_MESSAGE_BYTES caps one JSON-RPC message either way (the SDK's own stdio reader stops at 10 MiB). */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** Hosting is the running part of Hearth: the supervisor, per-server logs, usage, and the WS upgrader. */
 export interface Hosting {

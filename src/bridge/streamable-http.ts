@@ -5,7 +5,7 @@ import { resolvePrincipal, userOf } from "../accounts/principal.ts";
 import type { AppContext } from "../http/context.ts";
 import { errorResponse, toPublicError } from "../http/errors.ts";
 import { enforceRate } from "../http/rate-limit.ts";
-import { MAX_MESSAGE_BYTES } from "./hosting.ts";
+import { MAX_MESSAGE_BYTES } from "../relay/limits.ts";
 import { rpcError } from "./http-replies.ts";
 import type { ProgressToken } from "./child-message.ts";
 import { HttpSession, type HttpSessionLimits } from "./http-session.ts";

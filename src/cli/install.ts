@@ -1,4 +1,5 @@
-import { clientName, encodeConfig } from "../ui/connect-snippets.ts";
+import { encodeConfig } from "../client/config-encoding.ts";
+import { clientName } from "../ui/connect-snippets.ts";
 import { CLIENT_SHAPES, clientShape, selfLauncher, type ClientShape, type EntryTarget } from "../client/client-entries.ts";
 import { clientConfigPath } from "../client/client-paths.ts";
 import { backupPath, installEntry, readEntry, uninstallEntry, type EntryEdit } from "../client/client-config-file.ts";

@@ -7,7 +7,7 @@ import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { validateConfig } from "../registry/config-schema.ts";
 import type { JsonSchemaObject } from "../registry/manifest.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
-import { encodeConfig } from "../ui/connect-snippets.ts";
+import { encodeConfig } from "./config-encoding.ts";
 import { VERSION } from "../version.ts";
 import { deployedServer, httpFailure, type Hub } from "./hub-api.ts";
 

@@ -1,6 +1,7 @@
 // Copy-ready client configuration for a hosted server (docs: /work/shared/REFERENCE.md, "Client
 // configuration entries"). Pure: URLs and config in, text out.
 import { clientShape, CODEX_KEY_ENV, connectArgv, renderDocument, selfLauncher, type ClientId, type ClientShape, type EntryTarget, type Launcher } from "../client/client-entries.ts";
+import { encodeConfig } from "../client/config-encoding.ts";
 
 /** KEY_PLACEHOLDER stands in for an API key the user has not typed. */
 export const KEY_PLACEHOLDER = "YOUR_HEARTH_API_KEY";
@@ -42,10 +43,6 @@ export function clientName(qualifiedName: string): string {
   return short || "hearth";
 }
 
-/** encodeConfig is Smithery's `config=` parameter: base64url of the JSON. */
-export function encodeConfig(config: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(config)).toString("base64url");
-}
 
 const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const shape = (id: ClientId) => clientShape(id) as ClientShape;

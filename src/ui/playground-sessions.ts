@@ -6,7 +6,7 @@ import type { AppContext } from "../http/context.ts";
 import { AppError, isAppError } from "../shared/app-error.ts";
 import { logger } from "../shared/log.ts";
 import { AccessRecheck } from "../relay/access-recheck.ts";
-import { encodeConfig } from "./connect-snippets.ts";
+import { encodeConfig } from "../client/config-encoding.ts";
 import { PlaygroundEnd } from "./playground-end.ts";
 
 const log = logger("playground");

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { selfLauncher } from "../../src/client/client-entries.ts";
-import { buildConnection, clientName, encodeConfig, KEY_PLACEHOLDER } from "../../src/ui/connect-snippets.ts";
+import { encodeConfig } from "../../src/client/config-encoding.ts";
+import { buildConnection, clientName, KEY_PLACEHOLDER } from "../../src/ui/connect-snippets.ts";
 import { fieldsFor, readFields } from "../../src/ui/schema-fields.ts";
 import { testApp } from "../helpers/app.ts";
 import { adminWithKey } from "../helpers/registry.ts";
