@@ -4,7 +4,7 @@ import { jsonReply, rpcError } from "./http-replies.ts";
 import type { ClientEnd, SessionEnd } from "../relay/client-end.ts";
 import { errorFrame, logNotification, type ClientFrame, type JsonRpcId } from "../relay/frames.ts";
 import { RelaySession, type RelayDeps } from "../relay/relay-session.ts";
-import { classifyChildMessage, type ProgressToken } from "./child-message.ts";
+import { classifyChildMessage, type ChildMessage, type ProgressToken } from "./child-message.ts";
 import type { OpenedSession } from "./session-open.ts";
 import { SseSink } from "./sse-sink.ts";
 
@@ -168,8 +168,8 @@ export class HttpSession implements ClientEnd {
   }
 
   /** send is the ClientEnd's delivery of one child line (or a core error frame) to its stream; SSE sinks bound their own queues. */
-  send(line: string): boolean {
-    this.fromChild(line);
+  send(line: string, responseTo?: JsonRpcId): boolean {
+    this.fromChild(line, responseTo);
     return true;
   }
 
@@ -196,8 +196,10 @@ export class HttpSession implements ClientEnd {
     return sink;
   }
 
-  private fromChild(line: string): void {
-    const msg = classifyChildMessage(line);
+  private fromChild(line: string, responseTo?: JsonRpcId): void {
+    // The core has parsed a response for its id already: parse again only for the one that carries
+    // the negotiated version (initialize's), or for what isn't a response (progress tokens).
+    const msg: ChildMessage = responseTo !== undefined && responseTo !== this.initId ? { kind: "response", id: responseTo, version: undefined } : classifyChildMessage(line);
     if (msg.kind === "response") {
       const stream = this.inflight.get(msg.id);
       if (!stream) return log.debug("dropped a child response to no open request", { server: this.opened.serverKey });

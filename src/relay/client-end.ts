@@ -1,3 +1,5 @@
+import type { JsonRpcId } from "./frames.ts";
+
 /** EndReason is why a relayed session ends; each transport maps it to its own close (a WebSocket code, an HTTP stream end). */
 export type EndReason = "idle" | "max-age" | "child-exit" | "access-lost" | "restart" | "client";
 
@@ -13,8 +15,12 @@ export interface SessionEnd {
  * The relay core owns everything else (in-flight requests, timers, access, metrics, the lease).
  */
 export interface ClientEnd {
-  /** send delivers one JSON-RPC line to the client; false means the client is not keeping up, and the core pauses the child until `drained()`. */
-  send(line: string): boolean;
+  /**
+   * send delivers one JSON-RPC line to the client; false means the client is not keeping up, and the
+   * core pauses the child until `drained()`. `responseTo` is the id when the core already parsed the
+   * line as a response, so an end that routes by id need not parse it again.
+   */
+  send(line: string, responseTo?: JsonRpcId): boolean;
   /** close ends the client side once, after the core has failed the in-flight requests through `send`. */
   close(end: SessionEnd): void;
 }

@@ -192,7 +192,7 @@ export class RelaySession {
     this.lastActivity = Date.now();
     // A client that doesn't read: stop reading the child (its stdout pipe fills, it blocks on
     // write) rather than buffering without bound; drained() resumes it.
-    if (!this.end.send(line) && !this.paused) {
+    if (!this.end.send(line, id) && !this.paused) {
       this.paused = true;
       this.target.lease.child.pauseOutput();
     }
